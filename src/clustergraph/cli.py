@@ -1,0 +1,240 @@
+"""The ``clustergraph`` command: thin commands over the library.
+
+User mistakes end with one line on stderr and an exit code (1 data refused,
+2 unreadable input, 3 limit, 4 forbidden, 5 store unavailable), never a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from clustergraph import formats
+from clustergraph.errors import ClusterGraphError, InputError, ValidationFailed
+from clustergraph.settings import Settings
+
+app = typer.Typer(
+    help="The NRW cluster knowledge graph: load, validate, query and serve it.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+StoreOption = Annotated[
+    Optional[str],
+    typer.Option("--store", help="Folder, 'memory' or SPARQL endpoint URL (default: $CLUSTERGRAPH_STORE)."),
+]
+
+
+def settings_from(**overrides: object) -> Settings:
+    """Settings from the environment with the CLI options that were given on top."""
+    return Settings(**{k: v for k, v in overrides.items() if v is not None})
+
+
+def say(message: str) -> None:
+    typer.echo(message, err=True)
+
+
+def handles_errors(command: Callable) -> Callable:
+    """Turn domain errors into one line on stderr and the error's exit code."""
+
+    @wraps(command)
+    def run(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except ValidationFailed as err:
+            if err.report is not None:
+                say(err.report.as_text(include_warnings=False))
+            say(f"error: {err}")
+            raise typer.Exit(err.exit_code) from None
+        except ClusterGraphError as err:
+            say(f"error: {err}")
+            raise typer.Exit(err.exit_code) from None
+        except ValueError as err:  # invalid settings
+            say(f"error: {err}")
+            raise typer.Exit(2) from None
+
+    return run
+
+
+@app.command()
+@handles_errors
+def load(
+    paths: Annotated[Optional[list[Path]], typer.Argument(help="Files or folders to add (default: the bundled ontology and data).")] = None,
+    store: StoreOption = None,
+    graph: Annotated[Optional[str], typer.Option(help="Named graph (the source's IRI) for files of plain triples.")] = None,
+    replace: Annotated[Optional[bool], typer.Option("--replace/--add", help="Replace the graphs in the input instead of adding to them (default: replace for the bundled data).")] = None,
+) -> None:
+    """Validate files against the shapes together with what is stored, then commit them in one transaction."""
+    from clustergraph.loading.loader import load as load_files
+    from clustergraph.store import open_store
+
+    settings = settings_from(store=store)
+    db = open_store(settings)
+    try:
+        result = load_files(db, settings, paths or None, graph=graph, replace=replace, progress=say)
+    finally:
+        db.close()
+    say(result.report.summary())
+    for finding in result.report.warnings[:20]:
+        say(f"  [Warning] {finding.focus}: {finding.message}")
+    t = result.timings
+    typer.echo(
+        f"loaded {result.quads} quads from {len(result.files)} file(s) into {len(result.graphs)} graph(s) "
+        f"(parse {t['parse']:.2f} s, validate {t['validate']:.2f} s, commit {t['commit']:.2f} s)"
+    )
+
+
+@app.command()
+@handles_errors
+def validate(
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders to check.")],
+    store: StoreOption = None,
+    with_store: Annotated[bool, typer.Option("--with-store", help="Check the files on top of the stored data instead of the bundled data.")] = False,
+    graph: Annotated[Optional[str], typer.Option(help="Named graph for files of plain triples.")] = None,
+    output: Annotated[str, typer.Option("--format", "-f", help="text or json")] = "text",
+) -> None:
+    """Check files against the shapes as they would be loaded; writes nothing. Exit 1 on violations, 2 on unreadable input."""
+    from clustergraph.loading.loader import gate_for, read_inputs
+    from clustergraph.loading.validation import Change
+    from clustergraph.store import EmbeddedStore, open_store
+
+    settings = settings_from(store=store)
+    gate = gate_for(settings)
+    _files, quads = read_inputs(paths, base_iri=settings.base_iri, graph=graph)
+    if with_store:
+        db = open_store(settings, read_only=settings.store_kind == "disk")
+    else:
+        from clustergraph.loading.loader import load as load_files
+
+        db = EmbeddedStore(None)
+        load_files(db, settings, gate=gate)
+    try:
+        report = gate.check(db, Change(add=quads))
+    finally:
+        db.close()
+    if output == "json":
+        typer.echo(json.dumps(report.as_json(), indent=2))
+    else:
+        typer.echo(report.as_text())
+    if not report.conforms:
+        raise typer.Exit(1)
+
+
+@app.command()
+@handles_errors
+def query(
+    sparql: Annotated[Optional[str], typer.Argument(help="The SPARQL query (or use --file / --example).")] = None,
+    file: Annotated[Optional[Path], typer.Option("--file", help="Read the query from a file ('-' for stdin).")] = None,
+    example: Annotated[Optional[str], typer.Option("--example", help="Run an example query from queries/ by name.")] = None,
+    output: Annotated[str, typer.Option("--format", "-f", help="table, json, csv, tsv, xml (tables); turtle, ntriples, jsonld, rdfxml (graphs)")] = "table",
+    store: StoreOption = None,
+) -> None:
+    """Run a SPARQL query over the union of all graphs and print the result."""
+    from clustergraph.examples import load_examples
+    from clustergraph.loading.loader import ensure_loaded
+    from clustergraph.results import as_table, serialize_result
+    from clustergraph.store import open_store
+
+    settings = settings_from(store=store)
+    given = [x for x in (sparql, file, example) if x is not None]
+    if len(given) != 1:
+        raise InputError("give exactly one of: a query string, --file or --example")
+    if file is not None:
+        text = sys.stdin.read() if str(file) == "-" else _read_text(file)
+    elif example is not None:
+        examples = load_examples(settings.queries_dir)
+        if example not in examples:
+            raise InputError(f"no example query named {example!r}; known: {', '.join(sorted(examples))}")
+        text = examples[example].sparql
+    else:
+        text = sparql
+    db = open_store(settings)
+    try:
+        ensure_loaded(db, settings, progress=say)
+        result = db.query(text)
+        if output == "table":
+            typer.echo(as_table(result))
+            return
+        fmt = formats.lookup(output)
+        if fmt is None:
+            raise InputError(f"unknown output format {output!r}")
+        sys.stdout.buffer.write(serialize_result(result, fmt))
+        sys.stdout.flush()
+    finally:
+        db.close()
+
+
+@app.command()
+@handles_errors
+def stats(
+    store: StoreOption = None,
+    output: Annotated[str, typer.Option("--format", "-f", help="text or json")] = "text",
+) -> None:
+    """Counts of quads, instances per class and triples per named graph."""
+    from clustergraph.stats import store_stats
+    from clustergraph.store import open_store
+
+    settings = settings_from(store=store)
+    db = open_store(settings)
+    try:
+        numbers = store_stats(db)
+    finally:
+        db.close()
+    if output == "json":
+        typer.echo(json.dumps(numbers, indent=2))
+        return
+    typer.echo(f"quads: {numbers['quads']}")
+    typer.echo("instances per class:")
+    for row in numbers["classes"]:
+        typer.echo(f"  {row['count']:>7}  {row['class']}")
+    typer.echo("triples per graph:")
+    for row in numbers["graphs"]:
+        typer.echo(f"  {row['count']:>7}  {row['graph']}")
+
+
+@app.command()
+@handles_errors
+def serve(
+    store: StoreOption = None,
+    host: Annotated[Optional[str], typer.Option(help="Address to bind (default 127.0.0.1).")] = None,
+    port: Annotated[Optional[int], typer.Option(help="Port (default 8000).")] = None,
+    get: Annotated[Optional[str], typer.Option("--get", help="Run one GET request in-process, print the body and exit.")] = None,
+) -> None:
+    """Serve the SPARQL endpoint, linked-data pages and the JSON API (loads the bundled data into an empty store)."""
+    from clustergraph.web.app import create_app
+
+    settings = settings_from(store=store, host=host, port=port)
+    application = create_app(settings)
+    if get is not None:
+        from fastapi.testclient import TestClient
+
+        with TestClient(application) as client:
+            response = client.get(get)
+            sys.stdout.buffer.write(response.content)
+            raise typer.Exit(0 if response.status_code < 400 else 1)
+    import uvicorn
+
+    say(f"clustergraph serving {settings.store} at http://{settings.host}:{settings.port}/")
+    uvicorn.run(application, host=settings.host, port=settings.port, log_level=settings.log_level)
+
+
+def _read_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError as err:
+        raise InputError(f"{path}: {err.strerror}") from err
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()
