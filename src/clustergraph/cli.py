@@ -173,6 +173,28 @@ def query(
 
 @app.command()
 @handles_errors
+def examples(
+    output: Annotated[str, typer.Option("--format", "-f", help="text or json")] = "text",
+) -> None:
+    """List the example research queries (run one with `clustergraph query --example NAME`)."""
+    from clustergraph.examples import load_examples
+
+    catalogue = load_examples(settings_from().queries_dir)
+    if output == "json":
+        rows = [{"name": e.name, "title": e.title, "description": e.description} for e in catalogue.values()]
+        typer.echo(json.dumps({"data": rows, "count": len(rows)}, indent=2, ensure_ascii=False))
+        return
+    if output != "text":
+        raise InputError(f"unknown output format {output!r}: use text or json")
+    if not catalogue:
+        say(f"no example queries in {settings_from().queries_dir}")
+    width = max((len(name) for name in catalogue), default=0)
+    for example in catalogue.values():
+        typer.echo(f"{example.name.ljust(width)}  {example.title}")
+
+
+@app.command()
+@handles_errors
 def stats(
     store: StoreOption = None,
     output: Annotated[str, typer.Option("--format", "-f", help="text or json")] = "text",
@@ -223,6 +245,79 @@ def serve(
 
     say(f"clustergraph serving {settings.store} at http://{settings.host}:{settings.port}/")
     uvicorn.run(application, host=settings.host, port=settings.port, log_level=settings.log_level)
+
+
+@app.command()
+@handles_errors
+def export(
+    what: Annotated[str, typer.Argument(help="dump (the whole dataset), dcat (DCAT-AP catalogue) or eccp (ECCP-aligned cluster profiles)")],
+    output: Annotated[str, typer.Option("--format", "-f", help="dump/dcat: an RDF format (nquads, trig, turtle, jsonld, ...); eccp: csv or json")] = "",
+    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Write to this file instead of stdout.")] = None,
+    store: StoreOption = None,
+    service_url: Annotated[str, typer.Option(help="dcat: the public URL of the service the catalogue describes.")] = "http://127.0.0.1:8000/",
+) -> None:
+    """Write the dataset, its DCAT-AP catalogue or ECCP-aligned cluster profiles."""
+    from clustergraph.exports import dcat, eccp
+    from clustergraph.loading.loader import ensure_loaded
+    from clustergraph.store import open_store
+
+    settings = settings_from(store=store)
+    db = open_store(settings)
+    try:
+        ensure_loaded(db, settings, progress=say)
+        if what == "dump":
+            fmt = _rdf_format(output or "nquads")
+            body = db.dump(fmt.oxigraph)
+        elif what == "dcat":
+            fmt = _rdf_format(output or "turtle")
+            graph = dcat.catalogue(
+                db, service_url=service_url if service_url.endswith("/") else service_url + "/",
+                base_iri=settings.base_iri, publisher_name=settings.publisher_name, publisher_url=settings.publisher_url,
+            )
+            body = graph.serialize(format=fmt.rdflib_name).encode("utf-8")
+        elif what == "eccp":
+            records = eccp.profiles(db)
+            if (output or "csv") == "csv":
+                body = eccp.as_csv(records).encode("utf-8")
+            elif output == "json":
+                body = json.dumps({"data": records, "count": len(records)}, indent=2, ensure_ascii=False).encode()
+            else:
+                raise InputError("eccp exports as csv or json")
+        else:
+            raise InputError(f"unknown export {what!r}: use dump, dcat or eccp")
+    finally:
+        db.close()
+    if out is None:
+        sys.stdout.buffer.write(body)
+    else:
+        out.write_bytes(body)
+        say(f"wrote {len(body)} bytes to {out}")
+
+
+@app.command()
+@handles_errors
+def conformance(
+    manifests: Annotated[Path, typer.Option("--manifests", help="Folder holding protocol/, graph-store-protocol/ and service-description/ W3C manifests.")],
+    url: Annotated[Optional[str], typer.Option("--url", help="Root URL of a running server to test (default: start one on a free port with the test data).")] = None,
+    token: Annotated[Optional[str], typer.Option("--token", help="With --url: that server's update token. The runner then EMPTIES its store before each test: use a throwaway server.")] = None,
+    only: Annotated[Optional[str], typer.Option("--only", help="Run only the tests whose id contains this text.")] = None,
+    update_path: Annotated[Optional[str], typer.Option("--update-path", help="Path of the update endpoint (default: the one the Service Description names).")] = None,
+) -> None:
+    """Run the W3C SPARQL 1.1 Protocol, Graph Store and Service Description tests against a live server.
+
+    Prints one line per test and 'N passed, M failed'; exits 1 on a failure that is not a listed expected failure.
+    """
+    from clustergraph.conformance.command import run_conformance
+
+    code = run_conformance(manifests, url=url, token=token, only=only, update_path=update_path, echo=typer.echo)
+    raise typer.Exit(code)
+
+
+def _rdf_format(name: str) -> formats.Format:
+    fmt = formats.lookup(name)
+    if fmt is None or fmt.kind is not formats.Kind.RDF:
+        raise InputError(f"{name!r} is not an RDF format ({', '.join(f.name for f in formats.rdf_formats())})")
+    return fmt
 
 
 def _read_text(path: Path) -> str:

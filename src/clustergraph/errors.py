@@ -57,6 +57,14 @@ class Forbidden(ClusterGraphError):
     title = "Forbidden"
 
 
+class NotFound(ClusterGraphError):
+    """A resource (cluster, actor, ...) that the graph does not hold."""
+
+    http_status = 404
+    exit_code = 6
+    title = "Not Found"
+
+
 class StoreUnavailable(ClusterGraphError):
     """The store cannot be opened or reached."""
 

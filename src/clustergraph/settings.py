@@ -68,6 +68,12 @@ class Settings(BaseSettings):
     update_token: SecretStr | None = Field(
         default=None, description="Bearer token that enables SPARQL Update and Graph Store writes; unset = read-only."
     )
+    validate_writes: bool = Field(
+        default=True,
+        description="Check every write over HTTP (Graph Store, SPARQL Update) against the SHACL shapes and the "
+        "provenance rule (facts only in named graphs). Switch off only to serve data that is not the project's, "
+        "as the W3C conformance run does.",
+    )
     service_allowlist: Annotated[list[str], NoDecode] = Field(
         default_factory=list,
         description="Comma-separated endpoint URLs that federated SERVICE calls may reach (empty: none).",
@@ -80,6 +86,17 @@ class Settings(BaseSettings):
         default_factory=lambda: ["*"], description="Comma-separated origins allowed by CORS for read requests."
     )
     log_level: str = Field(default="info", description="Log level of the server.")
+    api_cache_seconds: int = Field(
+        default=60,
+        ge=0,
+        le=86_400,
+        description="Seconds portals may reuse a JSON API response without asking again (Cache-Control max-age); "
+        "after that they revalidate cheaply with the ETag.",
+    )
+    publisher_name: str = Field(
+        default="clustergraph", description="Name of who publishes this deployment, for the DCAT-AP catalogue."
+    )
+    publisher_url: str | None = Field(default=None, description="IRI of the publisher, for the DCAT-AP catalogue.")
 
     @field_validator("service_allowlist", "cors_origins", mode="before")
     @classmethod

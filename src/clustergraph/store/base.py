@@ -34,6 +34,14 @@ class Store(Protocol):
 
     kind: str  # "memory", "disk" or "remote"
 
+    @property
+    def version(self) -> str:
+        """A cheap token that changes whenever the content may have changed (for HTTP ETags).
+
+        Equal tokens promise equal content; different tokens do not promise a change.
+        """
+        ...
+
     def query(
         self,
         sparql: str,

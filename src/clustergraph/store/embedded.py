@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import uuid
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
@@ -19,6 +20,10 @@ class EmbeddedStore:
         self.path = path
         self.kind = "memory" if path is None else "disk"
         self._write_lock = threading.Lock()
+        # A random prefix per opened store: counters restart at 0, so a token from before a
+        # restart (or from another store) never matches one issued now.
+        self._instance = uuid.uuid4().hex[:12]
+        self._changes = 0
         try:
             if path is None:
                 self._store = OxStore()
@@ -34,6 +39,11 @@ class EmbeddedStore:
     def engine(self) -> OxStore:
         """The pyoxigraph store itself, for callers that serialise results natively."""
         return self._store
+
+    @property
+    def version(self) -> str:
+        """Changes on every ``apply`` and ``update`` through this object (writes to ``.engine`` bypass it)."""
+        return f"{self._instance}-{self._changes}"
 
     def query(
         self,
@@ -68,6 +78,8 @@ class EmbeddedStore:
                 self._store.update(sparql)
             except SyntaxError as err:
                 raise QueryError(str(err)) from err
+            finally:
+                self._changes += 1
 
     def quads(
         self,
@@ -93,6 +105,7 @@ class EmbeddedStore:
                 self._store.update(update_data_text(add, remove, clear_graphs))
             if self.kind == "disk":
                 self._store.flush()
+            self._changes += 1
 
     def named_graphs(self) -> list[NamedNode]:
         return sorted(

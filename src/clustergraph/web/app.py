@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
 
 from clustergraph.loading.loader import ensure_loaded
 from clustergraph.settings import Settings
@@ -34,6 +36,10 @@ def create_app(settings: Settings) -> FastAPI:
     def health() -> dict:
         """Liveness and the size of the store."""
         return {"status": "ok", "store": settings.store_kind, "quads": app.state.store.count()}
+
+    # Static assets (the YASGUI bundle, page scripts and styles) are part of the package:
+    # the query UI works without a CDN. Mounted before the routers' catch-all routes.
+    app.mount("/static", StaticFiles(directory=Path(__file__).resolve().parent / "static"), name="static")
 
     # Order matters: the linked-data catch-all routes come last.
     for module in (sparql, service_description, graph_store, query_ui, api, pages, linked_data):

@@ -1,5 +1,270 @@
-"""(being written)"""
+"""HTML pages for people: the landing page with the landscape pictures, search, the
+listing of each kind, and the renderers that ``linked_data`` uses for resource pages.
 
-from fastapi import APIRouter
+Server-side rendered with Jinja2 (autoescaping on: every value from the data is escaped),
+readable without JavaScript, in English or German (``?lang=de`` or Accept-Language).
+"""
 
-router = APIRouter()
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse, Response
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from pyoxigraph import Literal
+
+from clustergraph import formats
+from clustergraph.landscape.data import read_landscape, read_ties
+from clustergraph.landscape.landscape_svg import render_landscape
+from clustergraph.landscape.network_svg import render_network
+from clustergraph.namespaces import sparql_prologue
+from clustergraph.pages.describe import sparql_for
+from clustergraph.pages.labels import fetch_names, negotiate_language
+from clustergraph.pages.related import related_for
+from clustergraph.pages.ontology_view import OntologyDoc, Term
+from clustergraph.pages.resource_view import ResourceView
+from clustergraph.pages.schema_org import dataset_jsonld, resource_jsonld, script_json
+from clustergraph.pages.search import MAX_QUERY_LENGTH, search
+from clustergraph.pages.texts import KINDS, kind_name, landscape_texts, network_texts, texts
+from clustergraph.pages.urls import Urls
+from clustergraph.settings import Settings
+from clustergraph.store.base import Store
+from clustergraph.web.deps import SettingsDep, StoreDep
+
+router = APIRouter(tags=["pages"])
+
+TEMPLATES = Environment(
+    loader=FileSystemLoader(Path(__file__).resolve().parent / "templates"),
+    autoescape=select_autoescape(["html", "svg", "xml"], default_for_string=True),
+    trim_blocks=False,
+    lstrip_blocks=False,
+)
+HTML_TYPE = "text/html; charset=utf-8"
+SVG_TYPE = "image/svg+xml"
+# The RDF formats offered for every resource, in the order pages list them.
+RDF_OFFERS = ("turtle", "jsonld", "ntriples", "rdfxml", "trig", "nquads")
+FORMAT_NAMES = {
+    "turtle": "Turtle",
+    "jsonld": "JSON-LD",
+    "ntriples": "N-Triples",
+    "rdfxml": "RDF/XML",
+    "trig": "TriG",
+    "nquads": "N-Quads",
+}
+
+KIND_COUNTS = sparql_prologue() + """SELECT ?prefix (COUNT(DISTINCT ?s) AS ?n) WHERE {
+  VALUES ?prefix { %s }
+  GRAPH ?g { ?s ?p ?o }
+  FILTER(STRSTARTS(STR(?s), ?prefix))
+} GROUP BY ?prefix"""
+KIND_MEMBERS = """SELECT DISTINCT ?prefix ?s WHERE {
+  GRAPH ?g { ?s ?p ?o }
+  FILTER(STRSTARTS(STR(?s), ?prefix))
+}"""
+CLUSTER_CLASSES = sparql_prologue() + "SELECT ?c WHERE { ?c rdfs:subClassOf* cg:Cluster }"
+
+
+@dataclass(frozen=True)
+class PageContext:
+    """What every page needs: the language, the link builder and the page words."""
+
+    lang: str
+    urls: Urls
+    t: dict[str, str]
+    request: Request
+
+    def lang_links(self) -> dict[str, str]:
+        """This page's address in each language."""
+        links = {}
+        for lang in ("en", "de"):
+            params = [(k, v) for k, v in self.request.query_params.multi_items() if k != "lang"]
+            params.append(("lang", lang))
+            links[lang] = f"{self.request.url.path}?{urlencode(params)}"
+        return links
+
+
+def page_context(request: Request, settings: Settings) -> PageContext:
+    lang, explicit = negotiate_language(request.query_params.get("lang"), request.headers.get("accept-language"))
+    return PageContext(lang, Urls(settings.base_iri, lang if explicit else None), texts(lang), request)
+
+
+def html(ctx: PageContext, template: str, *, status: int = 200, **values: object) -> HTMLResponse:
+    """Render ``template`` with the page context; ``Vary`` names what the page depends on."""
+    context: dict[str, object] = {"alternates": (), "jsonld": None}
+    context.update(values)
+    body = TEMPLATES.get_template(template).render(
+        lang=ctx.lang, urls=ctx.urls, t=ctx.t, lang_links=ctx.lang_links(), **context
+    )
+    response = HTMLResponse(body, status_code=status, media_type="text/html")
+    response.headers["Vary"] = "Accept, Accept-Language"
+    response.headers["Content-Language"] = ctx.lang
+    return response
+
+
+def alternates(urls: Urls, iri: str) -> list[dict[str, str]]:
+    """Links to ``iri`` in each RDF format."""
+    found = []
+    for name in RDF_OFFERS:
+        fmt = formats.lookup(name)
+        if fmt is not None:
+            found.append({"name": FORMAT_NAMES[name], "media_type": fmt.media_type, "href": urls.format_link(iri, fmt.extension)})
+    return found
+
+
+def cluster_classes(store: Store) -> set[str]:
+    return {row["c"].value for row in store.query(CLUSTER_CLASSES)}
+
+
+# ---------------------------------------------------------------- renderers used by linked_data
+
+
+def render_resource(request: Request, store: Store, settings: Settings, view_for) -> HTMLResponse:
+    """The page of one resource. ``view_for(lang, urls)`` builds its ``ResourceView``."""
+    ctx = page_context(request, settings)
+    view: ResourceView = view_for(ctx.lang, ctx.urls)
+    classes = cluster_classes(store)
+    related = None
+    if view.kind == "cluster" and view.type_iris & classes:  # the matching knows clusters under the base
+        related = related_for(store, view.iri, lang=ctx.lang, urls=ctx.urls)
+    page_url = str(request.url.replace(query=""))
+    jsonld = script_json(resource_jsonld(view, cluster_types=classes, page_url=page_url))
+    query = sparql_for(view.iri)
+    return html(
+        ctx,
+        "page_resource.html",
+        view=view,
+        related=related,
+        kind_label=kind_name(view.kind, ctx.lang) if view.kind in KINDS else None,
+        sparql_text=query,
+        sparql_href="/sparql?" + urlencode({"query": query}),
+        alternates=alternates(ctx.urls, view.iri),
+        jsonld=jsonld,
+    )
+
+
+def render_not_found(request: Request, settings: Settings, iri: str) -> HTMLResponse:
+    return html(page_context(request, settings), "page_not_found.html", status=404, iri=iri)
+
+
+def render_ontology(request: Request, settings: Settings, doc_for, single_iri: str | None = None) -> HTMLResponse:
+    """The ontology documentation, or the page of one term (``single_iri``).
+
+    ``doc_for(lang, urls)`` builds the ``OntologyDoc``.
+    """
+    ctx = page_context(request, settings)
+    doc: OntologyDoc = doc_for(ctx.lang, ctx.urls)
+    single: Term | None = doc.term(single_iri) if single_iri else None
+    iri = single.iri if single else doc.iri
+    return html(ctx, "page_ontology.html", doc=doc, single=single, alternates=alternates(ctx.urls, iri))
+
+
+def render_listing(request: Request, store: Store, settings: Settings, kind: str) -> HTMLResponse:
+    """Every resource of ``kind`` (IRIs under ``{base}{kind}/``), by name."""
+    ctx = page_context(request, settings)
+    prefix = f"{settings.base_iri}{kind}/"
+    iris = [row["s"].value for row in store.query(KIND_MEMBERS, substitutions={"prefix": Literal(prefix)})]
+    names = fetch_names(store, iris, ctx.lang)
+    items = sorted(
+        ({"href": ctx.urls.page(i, described=True), "label": names.label(i)} for i in iris),
+        key=lambda item: item["label"].casefold(),
+    )
+    return html(
+        ctx, "page_listing.html", kind=kind, kind_label=kind_name(kind, ctx.lang), items=items,
+        kinds=kind_counts(store, settings, ctx),
+    )
+
+
+def kind_counts(store: Store, settings: Settings, ctx: PageContext) -> list[dict]:
+    """How many resources of each kind the graph holds, with links to their listings."""
+    prefixes = {f"{settings.base_iri}{kind}/": kind for kind in KINDS}
+    block = " ".join(str(Literal(p)) for p in prefixes)
+    counts = {prefixes[row["prefix"].value]: int(row["n"].value) for row in store.query(KIND_COUNTS % block)}
+    return [
+        {"kind": kind, "name": kind_name(kind, ctx.lang), "count": counts.get(kind, 0), "href": ctx.urls.with_lang(f"/{kind}/")}
+        for kind in KINDS
+    ]
+
+
+# ---------------------------------------------------------------- routes
+
+
+def _pictures(store: Store, settings: Settings, ctx: PageContext) -> tuple[str, str]:
+    landscape = read_landscape(store, lang=ctx.lang, urls=ctx.urls, no_field_label=ctx.t["no_field"])
+    ties = read_ties(store, landscape, lang=ctx.lang)
+    return (
+        render_landscape(landscape, landscape_texts(ctx.lang)),
+        render_network(landscape, ties, network_texts(ctx.lang)),
+    )
+
+
+@router.api_route("/", methods=["GET", "HEAD"], response_class=HTMLResponse, summary="Landing page with the cluster landscape")
+def home(request: Request, store: StoreDep, settings: SettingsDep) -> HTMLResponse:
+    """The NRW cluster landscape (clusters by innovation field), the tie network, search and browsing."""
+    ctx = page_context(request, settings)
+    landscape_svg, network_svg = _pictures(store, settings, ctx)
+    site = str(request.base_url)
+    jsonld = dataset_jsonld(
+        name="clustergraph: NRW innovation clusters",
+        description=ctx.t["tagline"],
+        url=site,
+        sparql_url=site.rstrip("/") + "/sparql",
+        dump_urls={"application/sparql-results+json": site.rstrip("/") + "/sparql"},
+    )
+    return html(
+        ctx,
+        "page_home.html",
+        landscape_svg=landscape_svg,
+        network_svg=network_svg,
+        kinds=kind_counts(store, settings, ctx),
+        jsonld=script_json(jsonld),
+    )
+
+
+@router.api_route("/landscape.svg", methods=["GET", "HEAD"], summary="The cluster landscape as SVG", response_class=Response)
+def landscape_svg(request: Request, store: StoreDep, settings: SettingsDep) -> Response:
+    """Clusters grouped by innovation field, drawn from the current data (``?lang=de`` for German)."""
+    ctx = page_context(request, settings)
+    landscape = read_landscape(store, lang=ctx.lang, urls=ctx.urls, no_field_label=ctx.t["no_field"])
+    return _svg(render_landscape(landscape, landscape_texts(ctx.lang)), "nrw-cluster-landscape.svg")
+
+
+@router.api_route("/network.svg", methods=["GET", "HEAD"], summary="The cross-cluster ties as SVG", response_class=Response)
+def network_svg(request: Request, store: StoreDep, settings: SettingsDep) -> Response:
+    """Clusters and their ties (shared members, technologies, managing bodies, programmes)."""
+    ctx = page_context(request, settings)
+    landscape = read_landscape(store, lang=ctx.lang, urls=ctx.urls, no_field_label=ctx.t["no_field"])
+    ties = read_ties(store, landscape, lang=ctx.lang)
+    return _svg(render_network(landscape, ties, network_texts(ctx.lang)), "nrw-cluster-network.svg")
+
+
+def _svg(body: str, filename: str) -> Response:
+    # Links inside point at this server's pages; the download name is for "save as".
+    response = Response(body, media_type=SVG_TYPE)
+    response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
+    response.headers["Vary"] = "Accept-Language"
+    return response
+
+
+@router.api_route("/search", methods=["GET", "HEAD"], response_class=HTMLResponse, summary="Search clusters and actors (HTML)")
+def search_page(
+    request: Request,
+    store: StoreDep,
+    settings: SettingsDep,
+    q: str | None = Query(default=None, description="Text to find in names, technologies and cities."),
+) -> HTMLResponse:
+    """Clusters and actors whose name, technology or city contains ``q``."""
+    ctx = page_context(request, settings)
+    text = (q or "").strip()
+    if not text:
+        return html(ctx, "page_search.html", q="", hits=None, error=None)
+    if len(text) > MAX_QUERY_LENGTH:
+        message = f"The search text is longer than {MAX_QUERY_LENGTH} characters."
+        return html(ctx, "page_search.html", status=400, q=text[:MAX_QUERY_LENGTH], hits=None, error=message)
+    hits = search(store, text, lang=ctx.lang, urls=ctx.urls)
+    return html(ctx, "page_search.html", q=text, hits=hits, error=None)
+
+
+__all__ = ["render_listing", "render_not_found", "render_ontology", "render_resource", "router"]

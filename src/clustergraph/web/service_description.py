@@ -1,5 +1,239 @@
-"""(being written)"""
+"""The SPARQL 1.1 Service Description of ``/sparql`` and the VoID description of the dataset.
 
-from fastapi import APIRouter
+``service_description_response`` answers a GET on the endpoint without a query (the
+SPARQL router calls it); ``/.well-known/void`` and ``/void`` serve the VoID description
+alone. Both are Turtle, RDF/XML or JSON-LD by ``Accept`` (``?format=`` overrides).
 
-router = APIRouter()
+The VoID counts come from the store by SPARQL (``exports.void``) and are cached per
+store content version (``store.version``), so a description is computed once per
+change of the data, not once per request. Handlers here are blocking: call
+``service_description_response`` from a plain ``def`` handler (the threadpool).
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import Response
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, RDF
+
+from clustergraph import formats
+from clustergraph.exports.void import VoidNumbers, void_graph, void_numbers
+from clustergraph.namespaces import SD, VOID
+from clustergraph.settings import Settings
+from clustergraph.store.base import Store
+from clustergraph.web.deps import SettingsDep, StoreDep
+
+router = APIRouter(tags=["service description"])
+
+SPARQL_PATH = "/sparql"
+GRAPH_STORE_PATH = "/graph-store"
+ENTAILMENT_SIMPLE = URIRef("http://www.w3.org/ns/entailment/Simple")
+W3C_FORMATS = "http://www.w3.org/ns/formats/"
+# The W3C's IRI of each format of the formats table (https://www.w3.org/ns/formats/).
+FORMAT_IRIS: dict[str, str] = {
+    "turtle": "Turtle",
+    "ntriples": "N-Triples",
+    "jsonld": "JSON-LD",
+    "rdfxml": "RDF_XML",
+    "trig": "TriG",
+    "nquads": "N-Quads",
+    "json": "SPARQL_Results_JSON",
+    "xml": "SPARQL_Results_XML",
+    "csv": "SPARQL_Results_CSV",
+    "tsv": "SPARQL_Results_TSV",
+}
+# Formats a description can be served in (rdflib serialises these small graphs).
+DESCRIPTION_FORMATS = tuple(formats.lookup(name) for name in ("turtle", "rdfxml", "jsonld", "ntriples"))
+_STATE_LOCK = threading.Lock()
+
+
+@dataclass
+class _Cached:
+    key: tuple
+    numbers: VoidNumbers
+
+
+class VoidCache:
+    """The VoID counts of one store, recomputed only when ``store.version`` changes."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._entry: _Cached | None = None
+
+    def numbers(self, store: Store) -> VoidNumbers:
+        version = getattr(store, "version", None)
+        key = (id(store), version)
+        with self._lock:
+            if version is not None and self._entry is not None and self._entry.key == key:
+                return self._entry.numbers
+        numbers = void_numbers(store)
+        with self._lock:
+            self._entry = _Cached(key, numbers)
+        return numbers
+
+
+def void_cache(request: Request) -> VoidCache:
+    """The app's one VoID cache (created on first use)."""
+    state = request.app.state
+    cache = getattr(state, "void_cache", None)
+    if cache is None:
+        with _STATE_LOCK:
+            cache = getattr(state, "void_cache", None)
+            if cache is None:
+                cache = state.void_cache = VoidCache()
+    return cache
+
+
+
+def public_root(request: Request, settings: Settings) -> str:
+    """The URL the service is reached at, ending with ``/``: ``public_url`` or the request's own."""
+    root = settings.public_url or str(request.base_url)
+    return root if root.endswith("/") else root + "/"
+
+
+def public_url(request: Request, settings: Settings, path: str | None = None) -> str:
+    """The public URL of ``path`` (default: the request's own path), without query string."""
+    return public_root(request, settings) + (path if path is not None else request.url.path).lstrip("/")
+
+
+def dataset_iri(request: Request, settings: Settings) -> str:
+    """The dataset's IRI; the same node the DCAT-AP catalogue describes (``{service}catalog#dataset``)."""
+    return public_root(request, settings) + "catalog#dataset"
+
+
+def void_description_graph(request: Request, settings: Settings, store: Store) -> Graph:
+    """The VoID description of the served dataset (counts cached per store version)."""
+    return void_graph(
+        void_cache(request).numbers(store),
+        dataset_iri=dataset_iri(request, settings),
+        base_iri=settings.base_iri,
+        sparql_endpoint=public_url(request, settings, SPARQL_PATH),
+    )
+
+
+def service_description_graph(request: Request, settings: Settings, store: Store, *, endpoint: str | None = None) -> Graph:
+    """The Service Description of the query endpoint ``endpoint`` (default: the request's URL).
+
+    Languages, result formats and features state what this deployment really does:
+    SPARQL 1.1 Update and input formats only with an update token configured,
+    ``sd:BasicFederatedQuery`` only with a non-empty SERVICE allow-list.
+    """
+    endpoint = endpoint or public_url(request, settings)
+    graph = void_description_graph(request, settings, store)
+    graph.bind("sd", SD)
+    graph.bind("void", VOID)
+    service = BNode()
+    add = graph.add
+    add((service, RDF.type, SD.Service))
+    add((service, SD.endpoint, URIRef(endpoint)))
+    add((service, DCTERMS.title, Literal("clustergraph SPARQL endpoint", lang="en")))
+    add((service, SD.supportedLanguage, SD.SPARQL11Query))
+    writable = settings.update_token is not None
+    if writable:
+        add((service, SD.supportedLanguage, SD.SPARQL11Update))
+        for fmt in formats.rdf_formats():
+            if not fmt.datasets:
+                add((service, SD.inputFormat, URIRef(W3C_FORMATS + FORMAT_IRIS[fmt.name])))
+    for fmt in formats.FORMATS:
+        if fmt.name in FORMAT_IRIS:
+            add((service, SD.resultFormat, URIRef(W3C_FORMATS + FORMAT_IRIS[fmt.name])))
+    # Queries see the union of all graphs as their default graph (store.query's contract).
+    add((service, SD.feature, SD.UnionDefaultGraph))
+    if settings.service_allowlist:
+        add((service, SD.feature, SD.BasicFederatedQuery))
+    add((service, SD.defaultEntailmentRegime, ENTAILMENT_SIMPLE))
+    add((service, SD.defaultDataset, URIRef(dataset_iri(request, settings))))
+    return graph
+
+
+def choose_rdf_format(request: Request, offered: tuple[formats.Format, ...], *, default: str = "turtle") -> formats.Format:
+    """The offered format ``?format=`` names, else the best match of ``Accept`` (q-values, then
+    specificity, then the order of ``offered``); ``default`` without ``Accept``.
+
+    Raises ``HTTPException`` 400 for a ``?format=`` that is not offered, 406 when ``Accept``
+    allows none of ``offered``.
+    """
+    # TODO(conneg): switch to web/conneg.py once it exists, so there is one negotiation.
+    named = request.query_params.get("format")
+    if named:
+        fmt = formats.lookup(named)
+        if fmt not in offered:
+            raise HTTPException(400, f"format {named!r} is not offered here; use one of {', '.join(f.name for f in offered)}")
+        return fmt
+    accept = request.headers.get("accept", "").strip()
+    if not accept:
+        return formats.lookup(default)
+    ranges = _media_ranges(accept)
+    best: tuple[float, int, int] | None = None
+    chosen: formats.Format | None = None
+    for position, fmt in enumerate(offered):
+        for q, specificity in (_match(r, fmt) for r in ranges):
+            if q <= 0:
+                continue
+            score = (q, specificity, -position)
+            if best is None or score > best:
+                best, chosen = score, fmt
+    if chosen is None:
+        raise HTTPException(406, f"none of {', '.join(f.media_type for f in offered)} is acceptable")
+    return chosen
+
+
+def _media_ranges(accept: str) -> list[tuple[str, float]]:
+    ranges = []
+    for part in accept.split(","):
+        media, *params = (p.strip() for p in part.split(";"))
+        q = 1.0
+        for param in params:
+            key, _, value = param.partition("=")
+            if key.strip().lower() == "q":
+                try:
+                    q = float(value)
+                except ValueError:
+                    q = 0.0
+        if media:
+            ranges.append((media.lower(), q))
+    return ranges
+
+
+def _match(media_range: tuple[str, float], fmt: formats.Format) -> tuple[float, int]:
+    """(q, specificity) of ``fmt`` under one range; q = 0 if it does not match."""
+    media, q = media_range
+    if media == "*/*":
+        return q, 0
+    if media.endswith("/*"):
+        return (q, 1) if fmt.media_type.startswith(media[:-1]) else (0.0, 0)
+    known = formats.lookup(media)
+    return (q, 2) if known is fmt else (0.0, 0)
+
+
+def rdf_response(request: Request, graph: Graph, *, default: str = "turtle") -> Response:
+    """``graph`` serialised in the format ``Accept`` (or ``?format=``) asks for; 406 if none fits."""
+    fmt = choose_rdf_format(request, DESCRIPTION_FORMATS, default=default)
+    body = graph.serialize(format=fmt.rdflib_name, encoding="utf-8")
+    return Response(content=body, media_type=fmt.content_type, headers={"Vary": "Accept"})
+
+
+def service_description_response(request: Request, settings: Settings, store: Store) -> Response:
+    """The Service Description of the endpoint at the request's URL, in the negotiated format.
+
+    Blocking (SPARQL over the store on a cache miss): call it from a ``def`` handler.
+    Raises ``HTTPException`` 406 when ``Accept`` allows none of Turtle, RDF/XML,
+    JSON-LD, N-Triples, and 400 for an unknown ``?format=``.
+    """
+    return rdf_response(request, service_description_graph(request, settings, store))
+
+
+@router.api_route("/.well-known/void", methods=["GET", "HEAD"], summary="VoID description of the dataset")
+def well_known_void(request: Request, settings: SettingsDep, store: StoreDep) -> Response:
+    """The VoID description: triples, classes with their instances, properties, named graphs."""
+    return rdf_response(request, void_description_graph(request, settings, store))
+
+
+@router.api_route("/void", methods=["GET", "HEAD"], summary="VoID description of the dataset (alias)")
+def void(request: Request, settings: SettingsDep, store: StoreDep) -> Response:
+    """The same description as ``/.well-known/void``."""
+    return rdf_response(request, void_description_graph(request, settings, store))

@@ -1,0 +1,243 @@
+"""SPARQL over HTTP: clustergraph vs ``oxigraph serve`` vs rdflib-endpoint on the same graph.
+
+For one generated size, serves the same quads with the three servers (see servers.py),
+checks that each query gives the same number of results everywhere, then runs the query
+mix — the example research queries (``queries/*.rq``), a GROUP BY over all clusters and a
+cheap one-resource lookup with a varying IRI — each query alone and all of them
+round-robin ("MIX"), at 1 and 16 concurrent clients (loopback, bounded by time and
+request count). Cells are interleaved over the servers in the same run. Prints p50/p99
+latency and req/s per server side by side, with the ratios clustergraph / rdflib-endpoint
+and clustergraph / oxigraph (req/s; >1 = clustergraph serves more).
+
+    python benchmarks/bench_http.py --size 100k
+    python benchmarks/bench_http.py --size 10k --clients 1,16 --seconds 5
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import re
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import httpx  # noqa: E402
+from common import RESULTS_DIR, generated_dir, machine_line, parse_size, ratio, size_label, table  # noqa: E402
+from loadclient import Cell, measure, wait_idle  # noqa: E402
+from servers import prepare, start_clustergraph, start_oxigraph, start_rdflib_endpoint  # noqa: E402
+
+from clustergraph.examples import load_examples  # noqa: E402
+from clustergraph.settings import Settings  # noqa: E402
+
+GROUP_BY_CLUSTERS = """\
+PREFIX cg: <https://w3id.org/clustergraph/ontology/>
+PREFIX org: <http://www.w3.org/ns/org#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT ?cluster (COUNT(DISTINCT ?member) AS ?members) WHERE {
+  ?type rdfs:subClassOf* cg:Cluster .
+  ?cluster a ?type ; org:hasMember ?member .
+} GROUP BY ?cluster ORDER BY DESC(?members) ?cluster
+"""
+LOOKUP = "SELECT ?p ?o WHERE { <%s> ?p ?o }"
+LOOKUP_IRIS = """\
+PREFIX cg: <https://w3id.org/clustergraph/ontology/>
+PREFIX org: <http://www.w3.org/ns/org#>
+SELECT DISTINCT ?s WHERE { { ?s org:hasMember ?m } UNION { ?c org:hasMember ?s } }
+"""
+SELECT_ACCEPT = "application/sparql-results+json"
+GRAPH_ACCEPT = "application/n-triples, text/turtle;q=0.5"
+_GRAPH_FORM = re.compile(r"^\s*(CONSTRUCT|DESCRIBE)\b", re.IGNORECASE | re.MULTILINE)
+
+
+def accept_for(sparql: str) -> str:
+    body = "\n".join(line for line in sparql.splitlines() if not line.lstrip().startswith(("#", "PREFIX", "prefix", "BASE")))
+    return GRAPH_ACCEPT if _GRAPH_FORM.search(body) else SELECT_ACCEPT
+
+
+def lookup_iris(prepared, n: int, seed: int) -> list[str]:
+    """``n`` cluster and actor IRIs, sampled with ``seed`` from the prepared store."""
+    from clustergraph.store import EmbeddedStore
+
+    store = EmbeddedStore(prepared.cg_store)  # read_only=True: close() would flush and fail
+    try:
+        iris = sorted(row["s"].value for row in store.query(LOOKUP_IRIS))
+    finally:
+        store.close()
+    rng = random.Random(seed)
+    return rng.sample(iris, min(n, len(iris)))
+
+
+def query_mix(settings: Settings, iris: list[str], only: list[str] | None) -> dict[str, list[str]]:
+    """name -> list of query texts (several for the lookup, one for the others)."""
+    mix = {f"example:{name}": [ex.sparql] for name, ex in load_examples(settings.queries_dir).items()}
+    mix["group-by-clusters"] = [GROUP_BY_CLUSTERS]
+    mix["lookup"] = [LOOKUP % iri for iri in iris]
+    if only:
+        mix = {k: v for k, v in mix.items() if any(o in k for o in only)}
+    return mix
+
+
+def requests_for(server, texts: list[str]) -> list:
+    return [("GET", server.query_url, {"query": t}, {"Accept": accept_for(t)}) for t in texts]
+
+
+def result_size(response: httpx.Response) -> str:
+    """Number of solutions (or triples, or the boolean) of a query response, as text."""
+    ctype = response.headers.get("content-type", "").split(";")[0].strip()
+    if ctype == SELECT_ACCEPT:
+        data = response.json()
+        return str(data["boolean"]) if "boolean" in data else str(len(data["results"]["bindings"]))
+    from pyoxigraph import RdfFormat, parse
+
+    fmt = {"application/n-triples": RdfFormat.N_TRIPLES, "text/turtle": RdfFormat.TURTLE}.get(ctype)
+    if fmt is None:
+        return f"?{ctype}"
+    return str(sum(1 for _ in parse(response.content, format=fmt)))
+
+
+def check_answers(servers, mix) -> dict[str, dict[str, str]]:
+    """Warm every (server, query) with two requests; return the result size each server gives."""
+    sizes: dict[str, dict[str, str]] = {}
+    for name, texts in mix.items():
+        sizes[name] = {}
+        for server in servers:
+            text = texts[0]
+            try:
+                for _ in range(2):
+                    r = httpx.get(server.query_url, params={"query": text}, headers={"Accept": accept_for(text)}, timeout=600)
+                sizes[name][server.name] = result_size(r) if r.is_success else f"HTTP {r.status_code}"
+            except httpx.HTTPError as err:
+                sizes[name][server.name] = f"error: {type(err).__name__}"
+    return sizes
+
+
+def probe(server) -> bool:
+    return httpx.get(server.query_url, params={"query": "ASK {}"}, headers={"Accept": SELECT_ACCEPT}, timeout=2).is_success
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--size", default="100k", help="generated size: 10k, 100k, 1M")
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--clients", default="1,16", help="comma-separated concurrency levels")
+    parser.add_argument("--seconds", type=float, default=6.0, help="time budget per cell")
+    parser.add_argument("--max-requests", type=int, default=3000, help="request budget per cell")
+    parser.add_argument("--timeout", type=float, default=120.0, help="per-request timeout")
+    parser.add_argument("--slow-cap", type=float, default=10.0,
+                        help="skip a server's multi-client cell when its 1-client p50 was above this many seconds")
+    parser.add_argument("--servers", default="clustergraph,oxigraph,rdflib-endpoint")
+    parser.add_argument("--cg-store", default="disk", help="clustergraph store(s): disk, memory or both (comma-separated)")
+    parser.add_argument("--only", action="append", help="run only queries whose name contains this (repeatable)")
+    parser.add_argument("--no-mix", action="store_true", help="skip the round-robin MIX cells")
+    parser.add_argument("--lookups", type=int, default=500, help="distinct IRIs for the lookup")
+    parser.add_argument("--fresh", action="store_true", help="rebuild the prepared stores")
+    args = parser.parse_args(argv)
+    size = parse_size(args.size)
+    levels = [int(c) for c in args.clients.split(",")]
+    wanted = [s.strip() for s in args.servers.split(",")]
+
+    print(f"# bench_http {size_label(size)} — {machine_line()}", flush=True)
+    data_dir = generated_dir(size, args.seed)
+    if not (data_dir / "manifest.json").exists():
+        from generate import generate
+
+        generate(size, args.seed)
+    prepared = prepare(data_dir, fresh=args.fresh)
+    iris = lookup_iris(prepared, args.lookups, args.seed)
+    mix = query_mix(Settings(store="memory"), iris, args.only)
+    log_dir = Path(tempfile.mkdtemp(prefix="cg-bench-http-"))
+
+    servers = []
+    try:
+        if "clustergraph" in wanted:
+            for kind in args.cg_store.split(","):
+                servers.append(start_clustergraph(prepared, store=kind.strip(), log_dir=log_dir))
+        if "oxigraph" in wanted:
+            servers.append(start_oxigraph(prepared, log_dir=log_dir))
+        if "rdflib-endpoint" in wanted:
+            servers.append(start_rdflib_endpoint(prepared, log_dir=log_dir))
+        for s in servers:
+            print(f"  {s.name}: {s.url} up in {s.startup_s:.1f} s, RSS {s.rss_mb():.0f} MB (log {s.log})", flush=True)
+        print(f"  preparation: " + ", ".join(f"{k} {v:.1f} s" for k, v in prepared.timings.items()))
+
+        sizes = check_answers(servers, mix)
+        print("\n## Result sizes (rows / triples) per server — must agree")
+        names = [s.name for s in servers]
+        print(table(["query", *names, "agree"], [
+            [q, *[sizes[q][n] for n in names], "yes" if len(set(sizes[q].values())) == 1 else "NO"] for q in mix]))
+        broken = {q for q, per in sizes.items() if any(not v.isdigit() and v not in ("True", "False") for v in per.values())}
+        if broken:
+            print(f"  (queries failing on some server are measured where they work: {', '.join(sorted(broken))})")
+
+        # MIX: every query that works on every server once per cycle, the lookup with a new IRI each cycle
+        fixed = [ts[0] for name, ts in mix.items() if name != "lookup" and name not in broken]
+        lookups = mix.get("lookup", [])
+        mix_cycle = [t for k in range(max(1, min(50, len(lookups)))) for t in fixed + lookups[k : k + 1]]
+        cells: dict[tuple[int, str, str], Cell] = {}
+        queries = list(mix) + ([] if args.no_mix else ["MIX"])
+        rotation = 0
+        for clients in levels:
+            for q in queries:
+                order = servers[rotation % len(servers):] + servers[: rotation % len(servers)]
+                rotation += 1
+                for server in order:
+                    if q == "MIX":
+                        reqs = requests_for(server, mix_cycle)
+                    else:
+                        reqs = requests_for(server, mix[q])
+                    single = cells.get((1, q, server.name))
+                    if clients > 1 and single is not None and single.p50_ms / 1000 > args.slow_cap:
+                        cells[(clients, q, server.name)] = Cell(skipped=f"1-client p50 {single.p50_ms / 1000:.1f} s")
+                        continue
+                    wait_idle(lambda: probe(server))
+                    cell = measure(reqs, clients=clients, seconds=args.seconds, max_requests=args.max_requests, timeout=args.timeout)
+                    cells[(clients, q, server.name)] = cell
+                    print(f"  {clients:>2} clients {q[:40]:<40} {server.name:<20} p50 {cell.p50_ms:9.1f} ms  "
+                          f"p99 {cell.p99_ms:9.1f} ms  {cell.rps:8.1f} req/s  ok {cell.ok} err {cell.errors + cell.timeouts}", flush=True)
+
+        cg = next((s.name for s in servers if s.name.startswith("clustergraph")), None)
+        for clients in levels:
+            print(f"\n## {size_label(size)} quads, {clients} client(s): p50 ms / p99 ms / req/s")
+            headers = ["query"] + [f"{s.name}" for s in servers]
+            if cg:
+                headers += [f"{cg} / {s.name}" for s in servers if s.name != cg]
+            rows = []
+            for q in queries:
+                row = [q]
+                for s in servers:
+                    c = cells.get((clients, q, s.name))
+                    if c is None or c.skipped:
+                        row.append(f"skipped ({c.skipped})" if c else "-")
+                    else:
+                        err = f" [{c.errors + c.timeouts} err]" if c.errors or c.timeouts else ""
+                        row.append(f"{c.p50_ms:.1f} / {c.p99_ms:.1f} / {c.rps:.1f}{err}")
+                if cg:
+                    base = cells.get((clients, q, cg))
+                    for s in servers:
+                        if s.name != cg:
+                            other = cells.get((clients, q, s.name))
+                            row.append(ratio(base.rps if base else None, other.rps if other and not other.skipped else None))
+                rows.append(row)
+            print(table(headers, rows))
+        for s in servers:
+            print(f"  {s.name}: RSS after the run {s.rss_mb():.0f} MB")
+        RESULTS_DIR.mkdir(exist_ok=True)
+        out = RESULTS_DIR / f"bench_http-{size_label(size)}-{time.strftime('%Y%m%d-%H%M%S')}.json"
+        out.write_text(json.dumps({
+            "machine": machine_line(), "size": size, "seed": args.seed, "sizes": sizes,
+            "startup_s": {s.name: s.startup_s for s in servers}, "preparation_s": prepared.timings,
+            "cells": [{"clients": k[0], "query": k[1], "server": k[2], **v.as_dict()} for k, v in cells.items()],
+        }, indent=2, default=str))
+        print(f"\n(raw figures: {out})")
+    finally:
+        for s in servers:
+            s.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

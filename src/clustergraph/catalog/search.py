@@ -1,0 +1,107 @@
+"""Search over the names of clusters, actors, fields, technologies, programmes, events, initiatives.
+
+A resource matches when the text occurs (case-insensitively) in one of its names, or, for
+clusters and actors, in the name of a technology (or a broader one), innovation field or
+city they are tied to. SPARQL finds every match; the ranking puts the best match of each
+resource first:
+
+1. how the text matches: the whole name, the start of the name, the start of a word, anywhere;
+2. what matched: its name, short name, other name, then a technology, field or city;
+3. the kind: clusters, actors, innovation fields, technologies, programmes, initiatives, events;
+4. the name, then the IRI (so the order is stable).
+"""
+
+from __future__ import annotations
+
+import re
+
+from pyoxigraph import Literal, NamedNode
+
+from clustergraph.catalog.common import display_name, names_of, paginate
+from clustergraph.catalog.models import Page, SearchHit
+from clustergraph.catalog.query import Catalog, Fragment, compose
+from clustergraph.namespaces import CG
+
+# Kind (API name) → class, in ranking order.
+KINDS: dict[str, NamedNode] = {
+    "cluster": NamedNode(str(CG.Cluster)),
+    "organisation": NamedNode(str(CG.Actor)),
+    "innovation-field": NamedNode(str(CG.InnovationField)),
+    "technology": NamedNode(str(CG.Technology)),
+    "programme": NamedNode(str(CG.FundingProgramme)),
+    "initiative": NamedNode(str(CG.Initiative)),
+    "event": NamedNode(str(CG.Event)),
+}
+KIND_OF_CLASS = {iri.value: kind for kind, iri in KINDS.items()}
+FIELDS = ("name", "short_name", "alt_name", "technology", "innovation_field", "city")
+
+SEARCH = """
+SELECT ?s ?kindClass ?field ?text #BOUND# WHERE {
+  VALUES ?kindClass { cg:Cluster cg:Actor cg:InnovationField cg:Technology cg:FundingProgramme cg:Initiative cg:Event }
+  #FILTERS#
+  ?s a/rdfs:subClassOf* ?kindClass .
+  {
+    { ?s skos:prefLabel ?text BIND("name" AS ?field) }
+    UNION { ?s cg:shortName ?text BIND("short_name" AS ?field) }
+    UNION { ?s skos:altLabel ?text BIND("alt_name" AS ?field) }
+    UNION { ?s cg:technology/skos:broader*/(skos:prefLabel|skos:altLabel) ?text BIND("technology" AS ?field) }
+    UNION { ?s cg:innovationField/(skos:prefLabel|skos:altLabel) ?text BIND("innovation_field" AS ?field) }
+    UNION { ?s cg:basedIn/(skos:prefLabel|skos:altLabel) ?text BIND("city" AS ?field) }
+  }
+  FILTER(CONTAINS(LCASE(STR(?text)), LCASE(STR(?q))))
+}
+"""
+TEXT = Fragment("", ("q",))
+OF_KIND = Fragment("FILTER(?kindClass = ?kind)", ("kind",))
+
+
+def search(cat: Catalog, q: str, *, kind: str | None = None, limit: int | None = None, offset: int = 0) -> Page[SearchHit]:
+    """Resources whose names (or whose technologies', fields' or cities' names) contain ``q``.
+
+    One hit per resource, its best match; ranked as the module docstring says.
+    """
+    active: list = [(TEXT, {"q": Literal(q)})]
+    if kind is not None:
+        active.append((OF_KIND, {"kind": KINDS[kind]}))
+    sparql, bindings = compose(SEARCH, active)
+    rows = cat.select(sparql, **bindings)
+    needle = q.casefold()
+    best: dict[str, tuple[tuple, dict]] = {}
+    for row in rows:
+        s, kind_class, field, found = row.get("s"), row.get("kindClass"), row.get("field"), row.get("text")
+        if not isinstance(s, NamedNode) or kind_class is None or field is None or found is None:
+            continue
+        hit_kind = KIND_OF_CLASS[kind_class.value]
+        rank = (_quality(needle, found.value), FIELDS.index(field.value), list(KINDS).index(hit_kind))
+        candidate = {"iri": s, "kind": hit_kind, "field": field.value, "text": found.value}
+        if s.value not in best or (rank, found.value) < (best[s.value][0], best[s.value][1]["text"]):
+            best[s.value] = (rank, candidate)
+    names = names_of(cat, [c["iri"] for _, c in best.values()])
+    ranked = sorted(
+        best.values(),
+        key=lambda item: (item[0], (display_name(names.get(item[1]["iri"].value)) or "").casefold(), item[1]["iri"].value),
+    )
+    hits = [
+        SearchHit(
+            id=cat.id_of(c["iri"].value),
+            iri=c["iri"].value,
+            kind=c["kind"],
+            name=display_name(names.get(c["iri"].value)) or cat.id_of(c["iri"].value),
+            matched_field=c["field"],
+            matched_text=c["text"],
+        )
+        for _, c in ranked
+    ]
+    return paginate(hits, limit, offset, list)
+
+
+def _quality(needle: str, found: str) -> int:
+    """0 whole name, 1 start of the name, 2 start of a word, 3 anywhere."""
+    hay = found.casefold()
+    if hay == needle:
+        return 0
+    if hay.startswith(needle):
+        return 1
+    if re.search(r"(?<![\w])" + re.escape(needle), hay):
+        return 2
+    return 3

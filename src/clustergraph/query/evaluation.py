@@ -1,0 +1,148 @@
+"""One query, evaluated and serialised: the work a query worker does, also usable in-thread.
+
+A ``QueryJob`` carries everything the evaluation needs (it is pickled to the worker
+process), and a ``QueryOutcome`` everything the HTTP layer needs to answer. Errors
+are outcomes, not exceptions, so they cross the process boundary as plain data.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from pyoxigraph import NamedNode, QueryBoolean, QuerySolutions, QueryTriples
+from pyoxigraph import Store as OxStore
+
+from clustergraph import formats
+from clustergraph.errors import ClusterGraphError
+from clustergraph.query.limits import ResultLimits, ResultTooLarge, serialize_boolean, serialize_solutions, serialize_triples
+from clustergraph.store.base import QueryResult
+
+# Outcome statuses and the HTTP status each maps to.
+OK = "ok"
+BAD_QUERY = "bad_query"  # 400: the parser's message
+NOT_ACCEPTABLE = "not_acceptable"  # 406: no acceptable format for this kind of result
+TOO_LARGE = "too_large"  # 507: over the response-size cap
+FAILED = "failed"  # 500/502: the engine or a federated call failed
+HTTP_STATUS = {OK: 200, BAD_QUERY: 400, NOT_ACCEPTABLE: 406, TOO_LARGE: 507, FAILED: 500}
+
+
+@dataclass(frozen=True)
+class QueryJob:
+    """A read query and how to answer it.
+
+    ``default_graphs``/``named_graphs`` are the protocol's dataset (``None``: not given).
+    With neither given and no ``FROM`` in the query (``union_default``), the default
+    graph is the union of all graphs. ``results_format`` is the format for SELECT/ASK
+    and ``graph_format`` for CONSTRUCT/DESCRIBE (format names; ``None``: not acceptable).
+    """
+
+    sparql: str
+    default_graphs: tuple[str, ...] | None = None
+    named_graphs: tuple[str, ...] | None = None
+    union_default: bool = True
+    base_iri: str | None = None
+    results_format: str | None = "json"
+    graph_format: str | None = "turtle"
+    max_rows: int = 100_000
+    max_bytes: int = 50_000_000
+
+    @property
+    def limits(self) -> ResultLimits:
+        return ResultLimits(self.max_rows, self.max_bytes)
+
+    def cache_key(self) -> tuple:
+        return (
+            self.sparql,
+            self.default_graphs,
+            self.named_graphs,
+            self.union_default,
+            self.base_iri,
+            self.results_format,
+            self.graph_format,
+            self.max_rows,
+            self.max_bytes,
+        )
+
+
+@dataclass(frozen=True)
+class QueryOutcome:
+    status: str
+    body: bytes = b""
+    format: str | None = None  # name of the format the body is in
+    rows: int = 0
+    truncated: bool = False
+    message: str = ""
+    seconds: float = 0.0
+    kind: str = ""  # "results" or "rdf" when the query was evaluated
+
+    @property
+    def http_status(self) -> int:
+        return HTTP_STATUS[self.status]
+
+
+Runner = Callable[[QueryJob], QueryResult]
+
+
+def pyoxigraph_runner(engine: OxStore) -> Runner:
+    """Evaluate jobs on a pyoxigraph store directly (in a worker process)."""
+
+    def run(job: QueryJob) -> QueryResult:
+        options: dict = {"base_iri": job.base_iri}
+        if job.default_graphs is not None or job.named_graphs is not None:
+            # Only what the protocol names: no default-graph-uri means an empty default graph.
+            options["default_graph"] = [NamedNode(g) for g in job.default_graphs or ()]
+            options["named_graphs"] = [NamedNode(g) for g in job.named_graphs or ()]
+        elif job.union_default:
+            options["use_default_graph_as_union"] = True
+        return engine.query(job.sparql, **options)
+
+    return run
+
+
+def store_runner(store) -> Runner:
+    """Evaluate jobs through the ``Store`` protocol (remote stores)."""
+
+    def run(job: QueryJob) -> QueryResult:
+        if job.default_graphs is not None or job.named_graphs is not None:
+            return store.query(job.sparql, default_graph=list(job.default_graphs or ()), named_graphs=list(job.named_graphs or ()))
+        return store.query(job.sparql)
+
+    return run
+
+
+def evaluate(run: Runner, job: QueryJob, *, prefixes: dict[str, str] | None = None) -> QueryOutcome:
+    """Evaluate ``job`` and serialise its result; every failure becomes an outcome with a message."""
+    started = time.perf_counter()
+
+    def done(status: str, **fields) -> QueryOutcome:
+        return QueryOutcome(status, seconds=time.perf_counter() - started, **fields)
+
+    try:
+        result = run(job)
+    except SyntaxError as err:
+        return done(BAD_QUERY, message=str(err))
+    except ClusterGraphError as err:  # QueryError from a store wrapper
+        return done(BAD_QUERY if err.http_status == 400 else FAILED, message=str(err))
+    except (OSError, ValueError, RuntimeError) as err:
+        return done(FAILED, message=f"the query could not be evaluated: {err}")
+    kind = "rdf" if isinstance(result, QueryTriples) else "results"
+    name = job.graph_format if kind == "rdf" else job.results_format
+    if name is None:
+        offered = "RDF graph formats" if kind == "rdf" else "SPARQL results formats"
+        return done(NOT_ACCEPTABLE, kind=kind, message=f"this query returns a {'graph' if kind == 'rdf' else 'table'}: accept one of the {offered}")
+    fmt = formats.lookup(name)
+    try:
+        if isinstance(result, QueryBoolean):
+            out = serialize_boolean(result, fmt)
+        elif isinstance(result, QuerySolutions):
+            out = serialize_solutions(result, fmt, job.limits)
+        else:
+            out = serialize_triples(result, fmt, job.limits, prefixes=prefixes)
+    except ResultTooLarge as err:
+        return done(TOO_LARGE, kind=kind, message=str(err))
+    except (OSError, ValueError, RuntimeError, SyntaxError) as err:
+        # Evaluation is lazy: errors during iteration (a failed SERVICE call...) surface here.
+        return done(FAILED, kind=kind, message=f"the query could not be evaluated: {err}")
+    return done(OK, body=out.body, format=fmt.name, rows=out.rows, truncated=out.truncated, kind=kind)

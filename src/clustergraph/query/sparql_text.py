@@ -1,0 +1,223 @@
+"""A small SPARQL lexer: what the endpoint must know about a request before the engine sees it.
+
+The engine (pyoxigraph) parses and evaluates; this module only answers questions the
+engine's API cannot: which ``SERVICE`` endpoints a query would call (to refuse them
+*before* any connection is made), whether a query names its own dataset (``FROM``),
+which form a request has (query or update), and where an update's operations start, so
+``USING`` clauses can be added for the protocol's ``using-graph-uri``.
+
+The lexer follows the SPARQL 1.1 grammar's terminals (IRIs, prefixed names, strings,
+comments, variables); anything it cannot classify becomes a one-character token, which
+can only make the checks more cautious, never skip a ``SERVICE``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from urllib.parse import urljoin
+
+_LOCAL_ESC = r"\\[_~.\-!$&'()*+,;=/?#@%]"
+_PLX = rf"(?:%[0-9A-Fa-f]{{2}}|{_LOCAL_ESC})"
+_UCHAR = r"\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8}"
+
+# Order matters: earlier alternatives win at the same position.
+_TOKEN = re.compile(
+    rf"""
+    (?P<ws>\s+)
+  | (?P<comment>\#[^\r\n]*)
+  | (?P<iri><(?:[^<>"{{}}|^`\\\x00-\x20]|{_UCHAR})*>)
+  | (?P<string>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'''(?:[^'\\]|\\.|'(?!''))*'''|"(?:[^"\\\n\r]|\\.)*"|'(?:[^'\\\n\r]|\\.)*')
+  | (?P<var>[?$][\w\u00B7]+)
+  | (?P<bnode>_:[\w](?:[\w.\-]*[\w\-])?)
+  | (?P<pname>(?:[^\W\d_](?:[\w.\-]*[\w\-])?)?:(?:(?:[\w:]|{_PLX})(?:(?:[\w.:\-]|{_PLX})*(?:[\w:\-]|{_PLX}))?)?)
+  | (?P<langtag>@[A-Za-z]+(?:-[A-Za-z0-9]+)*)
+  | (?P<number>[0-9]+(?:\.[0-9]*)?(?:[eE][+-]?[0-9]+)?|\.[0-9]+(?:[eE][+-]?[0-9]+)?)
+  | (?P<word>[A-Za-z_][A-Za-z0-9_]*)
+  | (?P<other>.)
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+
+QUERY_FORMS = frozenset({"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"})
+UPDATE_KEYWORDS = frozenset({"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"})
+
+
+@dataclass(frozen=True)
+class Token:
+    kind: str  # iri, string, var, bnode, pname, langtag, number, word, other
+    text: str
+    start: int
+    end: int
+    depth: int  # braces open before this token
+
+    @property
+    def keyword(self) -> str | None:
+        """The upper-cased word for keyword tokens, else ``None``."""
+        return self.text.upper() if self.kind == "word" else None
+
+
+def tokens(text: str) -> list[Token]:
+    """The tokens of ``text`` (whitespace and comments dropped), with their brace depth."""
+    found: list[Token] = []
+    depth = 0
+    for match in _TOKEN.finditer(text):
+        kind = match.lastgroup or "other"
+        if kind in ("ws", "comment"):
+            continue
+        value = match.group()
+        if value == "}":
+            depth = max(depth - 1, 0)
+        found.append(Token(kind, value, match.start(), match.end(), depth))
+        if value == "{":
+            depth += 1
+    return found
+
+
+def unescape_iri(raw: str) -> str:
+    """The IRI inside ``<...>`` with ``\\uXXXX`` / ``\\UXXXXXXXX`` escapes decoded, as the engine reads it."""
+    inner = raw[1:-1] if raw.startswith("<") else raw
+    return re.sub(_UCHAR, lambda m: chr(int(m.group()[2:], 16)), inner)
+
+
+def _unescape_local(local: str) -> str:
+    """A prefixed name's local part as the engine expands it (``\\/`` → ``/``; ``%2F`` stays)."""
+    return re.sub(_LOCAL_ESC, lambda m: m.group()[1:], local)
+
+
+@dataclass
+class _Prologue:
+    """BASE and PREFIX declarations seen so far (they accumulate through an update)."""
+
+    base: str | None
+    prefixes: dict[str, str] = field(default_factory=dict)
+
+    def resolve(self, token: Token) -> str | None:
+        """The absolute IRI an IRI or prefixed-name token stands for; ``None`` if it cannot be known."""
+        if token.kind == "iri":
+            iri = unescape_iri(token.text)
+            return urljoin(self.base, iri) if self.base else iri
+        if token.kind == "pname":
+            prefix, _, local = token.text.partition(":")
+            namespace = self.prefixes.get(prefix)
+            return None if namespace is None else namespace + _unescape_local(local)
+        return None
+
+
+def _walk_prologue(toks: list[Token], base_iri: str | None) -> Iterator[tuple[Token, _Prologue]]:
+    """Each token with the prologue in force at it."""
+    prologue = _Prologue(base_iri)
+    i = 0
+    while i < len(toks):
+        tok = toks[i]
+        word = tok.keyword
+        if word == "BASE" and i + 1 < len(toks) and toks[i + 1].kind == "iri":
+            prologue.base = prologue.resolve(toks[i + 1])
+        elif word == "PREFIX" and i + 2 < len(toks) and toks[i + 1].kind == "pname" and toks[i + 2].kind == "iri":
+            prologue.prefixes[toks[i + 1].text.rstrip(":")] = prologue.resolve(toks[i + 2]) or ""
+        yield tok, prologue
+        i += 1
+
+
+def request_form(text: str) -> str | None:
+    """``SELECT``/``ASK``/``CONSTRUCT``/``DESCRIBE`` for a query, ``UPDATE`` for an update, else ``None``."""
+    toks = tokens(text)
+    i = 0
+    while i < len(toks):
+        word = toks[i].keyword
+        if word == "BASE":
+            i += 2
+        elif word == "PREFIX":
+            i += 3
+        elif word in QUERY_FORMS:
+            return word
+        elif word in UPDATE_KEYWORDS:
+            return "UPDATE"
+        else:
+            return None
+    return None
+
+
+def has_dataset_clause(text: str) -> bool:
+    """True if a query names its dataset itself (``FROM`` / ``FROM NAMED``)."""
+    return any(tok.keyword == "FROM" for tok in tokens(text))
+
+
+@dataclass(frozen=True)
+class ServiceCall:
+    """One ``SERVICE`` clause: its endpoint IRI, or ``None`` when it cannot be known before evaluation."""
+
+    endpoint: str | None
+    written: str  # as written in the request, for messages
+    variable: bool = False
+
+
+def service_calls(text: str, *, base_iri: str | None = None) -> list[ServiceCall]:
+    """Every ``SERVICE`` clause of a query or update, with its endpoint resolved against the prologue.
+
+    An endpoint given by a variable, or by something that is not an IRI or a prefixed name
+    with a declared prefix, has ``endpoint=None``: such calls must be refused.
+    """
+    if "service" not in text.lower():
+        return []
+    toks = tokens(text)
+    calls: list[ServiceCall] = []
+    walked = list(_walk_prologue(toks, base_iri))
+    for i, (tok, prologue) in enumerate(walked):
+        if tok.keyword != "SERVICE":
+            continue
+        j = i + 1
+        if j < len(toks) and toks[j].keyword == "SILENT":
+            j += 1
+        if j >= len(toks):
+            calls.append(ServiceCall(None, "SERVICE"))
+            continue
+        target = toks[j]
+        if target.kind == "var":
+            calls.append(ServiceCall(None, target.text, variable=True))
+        else:
+            calls.append(ServiceCall(prologue.resolve(target), target.text))
+    return calls
+
+
+@dataclass(frozen=True)
+class UpdateOperation:
+    """One operation of an update request (operations are separated by ``;``)."""
+
+    keywords: tuple[str, ...]  # the leading keywords, e.g. ("DELETE", "WHERE") or ("WITH",)
+    has_using: bool
+    where_offset: int | None  # where ``USING`` clauses go (before the WHERE keyword) for DELETE/INSERT ... WHERE
+
+
+def update_operations(text: str) -> list[UpdateOperation]:
+    """The operations of an update request, as far as the protocol layer needs them."""
+    ops: list[UpdateOperation] = []
+    current: list[Token] = []
+    for tok in tokens(text) + [Token("other", ";", len(text), len(text), 0)]:
+        if tok.depth == 0 and tok.text == ";":
+            if current:
+                ops.append(_operation(current))
+            current = []
+        else:
+            current.append(tok)
+    return ops
+
+
+def _operation(toks: list[Token]) -> UpdateOperation:
+    i = 0
+    while i < len(toks) and toks[i].keyword in ("BASE", "PREFIX"):
+        i += 2 if toks[i].keyword == "BASE" else 3
+    body = toks[i:]
+    top = [t for t in body if t.depth == 0]
+    keywords = tuple(t.keyword for t in top[:2] if t.keyword)
+    has_using = any(t.keyword == "USING" for t in top)
+    where = None
+    lead = keywords[0] if keywords else None
+    is_modify = lead == "WITH" or (lead in ("DELETE", "INSERT") and keywords[1:2] not in (("DATA",), ("WHERE",)))
+    if is_modify:
+        for t in top:
+            if t.keyword == "WHERE":
+                where = t.start
+                break
+    return UpdateOperation(keywords=keywords, has_using=has_using, where_offset=where)

@@ -1,0 +1,172 @@
+"""The query UI in a real browser: Debian's chromium, driven by Playwright, against a live server.
+
+The browser may talk to the live server only: every other request is aborted and recorded,
+so a test fails if the page tries to reach a CDN or any other host. Screenshots go to
+tests/artifacts/.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
+import pytest
+
+from clustergraph.bundled import bundled_dir
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = "/usr/bin/chromium"  # Debian's package; CI installs it with apt
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
+# An example whose result rows name clusters; the expected names come from running the
+# same file on the store, not from this test.
+EXAMPLE = "clusters-founding-year"
+PICKED = "managing-bodies-and-cities"
+RESULT_ROWS = ".yasr .dataTable tbody tr"
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    """A headless Debian chromium; fails (never skips) when it or Playwright is missing."""
+    if not Path(CHROMIUM).is_file():
+        pytest.fail(f"chromium not found at {CHROMIUM}: install it with `apt-get install -y chromium`")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.fail("playwright is not installed: `pip install -e .[test]` (never `playwright install`)")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@dataclass
+class Browsing:
+    """A page plus what the browser tried and failed to do on it."""
+
+    page: Page
+    blocked: list[str] = field(default_factory=list)  # requests to hosts other than the server
+    errors: list[str] = field(default_factory=list)  # uncaught script errors
+
+    def assert_clean(self) -> None:
+        assert self.blocked == [], f"the page tried to reach other hosts: {self.blocked}"
+        assert self.errors == [], f"script errors on the page: {self.errors}"
+
+
+@pytest.fixture
+def browsing(chromium, live_server) -> Iterator[Browsing]:
+    """A fresh browser context that may reach the live server only."""
+    allowed = urlsplit(live_server.url).netloc
+    context = chromium.new_context(viewport={"width": 1280, "height": 900})
+    session = Browsing(context.new_page())
+
+    def only_the_server(route) -> None:
+        url = route.request.url
+        if urlsplit(url).netloc == allowed or url.startswith(("data:", "blob:")):
+            route.continue_()
+        else:
+            session.blocked.append(url)
+            route.abort()
+
+    context.route("**/*", only_the_server)
+    session.page.on("pageerror", lambda err: session.errors.append(str(err)))
+    yield session
+    context.close()
+
+
+def expected_names(store, name: str, column: str) -> set[str]:
+    """The values of ``column`` that the example query gives on the bundled data."""
+    text = (bundled_dir("queries") / f"{name}.rq").read_text(encoding="utf-8")
+    names = {row[column].value for row in store.query(text) if row[column] is not None}
+    assert names, f"{name}.rq gives no {column} on the bundled data"
+    return names
+
+
+def screenshot(page, name: str) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / name), full_page=True)
+
+
+def result_table_text(page) -> str:
+    """The text of YASR's result table once it has rows (full cell text: the ellipsis is only CSS)."""
+    page.wait_for_selector(RESULT_ROWS, timeout=30_000)
+    return page.text_content(".yasr .dataTable") or ""
+
+
+def test_run_on_the_catalogue_opens_the_editor_and_shows_the_result_table(browsing, live_server, store) -> None:
+    names = expected_names(store, EXAMPLE, "clusterName")
+    page = browsing.page
+    page.goto(f"{live_server.url}/queries")
+    screenshot(page, "queries-catalogue.png")
+    page.click(f'article[data-name="{EXAMPLE}"] a.cg-run')
+    page.wait_for_url(f"{live_server.url}/sparql**")
+    table = result_table_text(page)
+    screenshot(page, f"query-ui-{EXAMPLE}.png")
+    missing = sorted(n for n in names if n not in table)
+    assert not missing, f"the result table lacks {missing}"
+    browsing.assert_clean()
+
+
+def test_an_example_picked_in_the_editor_runs_and_shows_its_rows(browsing, live_server, store) -> None:
+    names = expected_names(store, PICKED, "clusterName")
+    page = browsing.page
+    page.goto(f"{live_server.url}/sparql")
+    page.wait_for_selector(".yasqe .CodeMirror")
+    page.select_option("#cg-examples", PICKED)
+    table = result_table_text(page)
+    screenshot(page, f"query-ui-picked-{PICKED}.png")
+    shown = sorted(n for n in names if n in table)
+    assert shown, f"none of {sorted(names)} in the result table"
+    browsing.assert_clean()
+
+
+def set_editor(page, text: str, line: int, ch: int) -> None:
+    page.evaluate(
+        "([text, line, ch]) => { const y = window.clustergraphYasgui.getTab().getYasqe();"
+        " y.setValue(text); y.focus(); y.getDoc().setCursor({line, ch}); }",
+        [text, line, ch],
+    )
+
+
+def editor_text(page) -> str:
+    return page.evaluate("() => window.clustergraphYasgui.getTab().getYasqe().getValue()")
+
+
+def test_typing_a_project_prefix_adds_its_prefix_line(browsing, live_server) -> None:
+    page = browsing.page
+    page.goto(f"{live_server.url}/sparql")
+    page.wait_for_selector(".yasqe .CodeMirror")
+    set_editor(page, "SELECT * WHERE {\n  ?s a \n}", 1, 7)
+    page.keyboard.type("cluster:")
+    page.wait_for_function("() => window.clustergraphYasgui.getTab().getYasqe().getValue().startsWith('PREFIX')")
+    assert editor_text(page).startswith("PREFIX cluster: <https://w3id.org/clustergraph/cluster/>")
+    browsing.assert_clean()
+
+
+def test_class_completion_offers_the_ontology_classes_without_leaving_the_site(browsing, live_server) -> None:
+    page = browsing.page
+    page.goto(f"{live_server.url}/sparql")
+    page.wait_for_selector(".yasqe .CodeMirror")
+    set_editor(page, "PREFIX cg: <https://w3id.org/clustergraph/ontology/>\nSELECT * WHERE {\n  ?s a \n}", 2, 7)
+    page.keyboard.type("cg:Clu")
+    page.keyboard.press("Control+Space")
+    page.wait_for_selector(".CodeMirror-hints li")
+    hints = [item.text_content() for item in page.query_selector_all(".CodeMirror-hints li")]
+    assert "cg:Cluster" in hints
+    endpoint = page.evaluate("() => window.clustergraphYasgui.getTab().getEndpoint()")
+    assert endpoint == f"{live_server.url}/sparql"
+    browsing.assert_clean()
