@@ -28,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import httpx  # noqa: E402
 from common import RESULTS_DIR, generated_dir, machine_line, parse_size, ratio, size_label, table  # noqa: E402
 from loadclient import Cell, measure, wait_idle  # noqa: E402
-from servers import prepare, start_clustergraph, start_oxigraph, start_rdflib_endpoint  # noqa: E402
+from servers import prepare, start_clustergraph, start_oxigraph, start_rdflib_endpoint, store_copy  # noqa: E402
 
 from clustergraph.examples import load_examples  # noqa: E402
 from clustergraph.settings import Settings  # noqa: E402
@@ -130,7 +130,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--slow-cap", type=float, default=10.0,
                         help="skip a server's multi-client cell when its 1-client p50 was above this many seconds")
     parser.add_argument("--servers", default="clustergraph,oxigraph,rdflib-endpoint")
-    parser.add_argument("--cg-store", default="disk", help="clustergraph store(s): disk, memory or both (comma-separated)")
+    parser.add_argument("--cg-store", default="disk,disk-nocache",
+                        help="clustergraph variants, comma-separated: disk, memory, disk-nocache, memory-nocache "
+                             "(-nocache: query-result cache off, every request evaluated)")
     parser.add_argument("--only", action="append", help="run only queries whose name contains this (repeatable)")
     parser.add_argument("--no-mix", action="store_true", help="skip the round-robin MIX cells")
     parser.add_argument("--lookups", type=int, default=500, help="distinct IRIs for the lookup")
@@ -154,8 +156,11 @@ def main(argv: list[str] | None = None) -> int:
     servers = []
     try:
         if "clustergraph" in wanted:
-            for kind in args.cg_store.split(","):
-                servers.append(start_clustergraph(prepared, store=kind.strip(), log_dir=log_dir))
+            disk_servers = 0
+            for kind in (k.strip() for k in args.cg_store.split(",")):
+                location = store_copy(prepared, disk_servers) if kind.startswith("disk") else None
+                disk_servers += kind.startswith("disk")
+                servers.append(start_clustergraph(prepared, store=kind, log_dir=log_dir, location=location))
         if "oxigraph" in wanted:
             servers.append(start_oxigraph(prepared, log_dir=log_dir))
         if "rdflib-endpoint" in wanted:
@@ -199,12 +204,12 @@ def main(argv: list[str] | None = None) -> int:
                     print(f"  {clients:>2} clients {q[:40]:<40} {server.name:<20} p50 {cell.p50_ms:9.1f} ms  "
                           f"p99 {cell.p99_ms:9.1f} ms  {cell.rps:8.1f} req/s  ok {cell.ok} err {cell.errors + cell.timeouts}", flush=True)
 
-        cg = next((s.name for s in servers if s.name.startswith("clustergraph")), None)
+        cgs = [s.name for s in servers if s.name.startswith("clustergraph")]
+        peers = [s.name for s in servers if not s.name.startswith("clustergraph")]
+        pairs = [(c, p) for c in cgs for p in peers]
         for clients in levels:
-            print(f"\n## {size_label(size)} quads, {clients} client(s): p50 ms / p99 ms / req/s")
-            headers = ["query"] + [f"{s.name}" for s in servers]
-            if cg:
-                headers += [f"{cg} / {s.name}" for s in servers if s.name != cg]
+            print(f"\n## {size_label(size)} quads, {clients} client(s): p50 ms / p99 ms / req/s; ratios of req/s")
+            headers = ["query"] + [f"{s.name}" for s in servers] + [f"{c} / {p}" for c, p in pairs]
             rows = []
             for q in queries:
                 row = [q]
@@ -215,12 +220,10 @@ def main(argv: list[str] | None = None) -> int:
                     else:
                         err = f" [{c.errors + c.timeouts} err]" if c.errors or c.timeouts else ""
                         row.append(f"{c.p50_ms:.1f} / {c.p99_ms:.1f} / {c.rps:.1f}{err}")
-                if cg:
-                    base = cells.get((clients, q, cg))
-                    for s in servers:
-                        if s.name != cg:
-                            other = cells.get((clients, q, s.name))
-                            row.append(ratio(base.rps if base else None, other.rps if other and not other.skipped else None))
+                for c, p in pairs:
+                    mine, other = cells.get((clients, q, c)), cells.get((clients, q, p))
+                    row.append(ratio(mine.rps if mine and not mine.skipped else None,
+                                     other.rps if other and not other.skipped else None))
                 rows.append(row)
             print(table(headers, rows))
         for s in servers:

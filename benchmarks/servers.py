@@ -138,13 +138,37 @@ def _start(name: str, argv: list[str], *, env: dict | None, ready_path: str, que
     return Server(name, url, url + query_path, process, log, time.perf_counter() - started)
 
 
-def start_clustergraph(prepared: Prepared, *, store: str, log_dir: Path, timeout: float = 3600, extra_env: dict | None = None) -> Server:
-    """``clustergraph serve`` over the prepared disk store, or over memory loaded at start-up."""
+def store_copy(prepared: Prepared, n: int) -> Path:
+    """The n-th copy of the prepared clustergraph store (0 = the store itself): RocksDB
+    lets one process open a store, so a second clustergraph server needs its own copy."""
+    if n == 0:
+        return prepared.cg_store
+    copy = prepared.work / f"cg-store-copy{n}"
+    if copy.exists():
+        shutil.rmtree(copy)
+    shutil.copytree(prepared.cg_store, copy, ignore=shutil.ignore_patterns("LOCK"))
+    return copy
+
+
+def start_clustergraph(prepared: Prepared, *, store: str, log_dir: Path, timeout: float = 3600,
+                       extra_env: dict | None = None, location: Path | None = None) -> Server:
+    """``clustergraph serve`` over the prepared disk store, or over memory loaded at start-up.
+
+    ``store`` is ``disk`` or ``memory``, optionally with ``-nocache``: the same server with
+    its query-result cache off (``CLUSTERGRAPH_QUERY_CACHE_BYTES=0``), so every request is
+    evaluated by the engine.
+    """
+    kind, _, option = store.partition("-")
+    if kind not in ("disk", "memory") or option not in ("", "nocache"):
+        raise ValueError(f"unknown clustergraph variant {store!r} (disk, memory, disk-nocache, memory-nocache)")
     port = free_port()
     env = {**os.environ, "CLUSTERGRAPH_DATA_DIR": str(prepared.data_dir), **(extra_env or {})}
-    location = str(prepared.cg_store) if store == "disk" else "memory"
-    argv = [_bin("clustergraph"), "serve", "--store", location, "--host", "127.0.0.1", "--port", str(port)]
-    return _start(f"clustergraph ({store})", argv, env=env, ready_path="/health", query_path="/sparql",
+    if option == "nocache":
+        env["CLUSTERGRAPH_QUERY_CACHE_BYTES"] = "0"
+    where = str(location or prepared.cg_store) if kind == "disk" else "memory"
+    argv = [_bin("clustergraph"), "serve", "--store", where, "--host", "127.0.0.1", "--port", str(port)]
+    name = f"clustergraph ({kind}{', no cache' if option else ''})"
+    return _start(name, argv, env=env, ready_path="/health", query_path="/sparql",
                   port=port, log_dir=log_dir, timeout=timeout)
 
 

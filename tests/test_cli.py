@@ -69,7 +69,9 @@ def test_query_prints_a_table_by_default(disk_store) -> None:
 def test_construct_as_turtle_parses_back_into_a_graph(disk_store) -> None:
     done = run(
         "query", "-f", "turtle",
-        "CONSTRUCT { ?s <http://www.w3.org/2004/02/skos/core#prefLabel> ?n } WHERE { ?s a <https://w3id.org/clustergraph/ontology/Cluster> ; <http://www.w3.org/2004/02/skos/core#prefLabel> ?n } LIMIT 5",
+        "CONSTRUCT { ?s <http://www.w3.org/2004/02/skos/core#prefLabel> ?n } WHERE { SELECT DISTINCT ?s ?n WHERE "
+        "{ ?s a <https://w3id.org/clustergraph/ontology/Cluster> ; <http://www.w3.org/2004/02/skos/core#prefLabel> ?n } "
+        "ORDER BY ?s ?n LIMIT 5 }",
         store=disk_store,
     )
     assert done.returncode == 0, done.stderr

@@ -65,6 +65,11 @@ class Settings(BaseSettings):
         default=1_000_000, gt=0, description="Largest request body (query or update), in bytes."
     )
     query_workers: int = Field(default=2, ge=1, le=64, description="Worker processes that evaluate queries.")
+    query_cache_bytes: int = Field(
+        default=64_000_000,
+        ge=0,
+        description="Bytes of query answers kept per store version, so a repeated query is not evaluated again (0: no cache).",
+    )
     update_token: SecretStr | None = Field(
         default=None, description="Bearer token that enables SPARQL Update and Graph Store writes; unset = read-only."
     )

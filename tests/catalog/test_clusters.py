@@ -181,3 +181,19 @@ def test_a_hostile_name_comes_back_as_the_same_text(cat: Catalog) -> None:
     cat.store.apply(add=[Quad(iri, NamedNode("http://www.w3.org/2004/02/skos/core#altLabel"), Literal(hostile, language="en"), cat.iri("source", "test"))])
     assert hostile in get_cluster(cat, "its-owl").alt_names
     assert "its-owl" in {c.id for c in list_clusters(cat, ClusterFilters(q="<script>")).data}
+
+
+def test_a_technology_filter_includes_narrower_technologies(toy: Catalog) -> None:
+    from clustergraph.catalog import get_technology
+
+    found = {c.id for c in list_clusters(toy, ClusterFilters(technology="t1")).data}
+    assert found == {"alpha", "gamma", "delta", "theta"}  # theta is tagged with t2, narrower than t1
+    assert {c.id for c in list_clusters(toy, ClusterFilters(technology="t2")).data} == {"theta"}
+    assert get_technology(toy, "t1").cluster_count == 4
+    assert [b.id for b in get_technology(toy, "t2").broader] == ["t1"]
+
+
+def test_kind_filter_follows_subclasses_and_plain_clusters_count(toy: Catalog) -> None:
+    everything = {c.id for c in list_clusters(toy).data}
+    assert "theta" in everything  # typed cg:Cluster itself
+    assert {c.id for c in list_clusters(toy, ClusterFilters(kind="state-cluster")).data} == {"alpha", "delta", "epsilon", "zeta", "eta"}

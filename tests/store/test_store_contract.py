@@ -82,7 +82,7 @@ def rows(result, *, concatenated: bool = False) -> Counter:
         if term is None:
             return ""
         if concatenated and isinstance(term, Literal) and (term.language or term.datatype.value == XSD + "string"):
-            return repr((sorted(re.split(r"\s*[,;|]\s*", term.value)), term.language))
+            return repr((sorted(re.split(r"[\s,;|]+", term.value)), term.language))
         return str(term)
 
     return Counter(tuple(cell(s[n]) for n in names) for s in result)

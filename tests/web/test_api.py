@@ -472,3 +472,51 @@ def test_every_api_route_is_documented_with_summary_description_and_examples(cli
         assert "304" in op["responses"]
         if "{id}" in path:
             assert op["responses"]["404"]["content"][PROBLEM]["example"]["status"] == 404
+
+
+def test_the_api_reference_page_lists_every_operation_without_scripts(client: TestClient) -> None:
+    from html.parser import HTMLParser
+
+    response = client.get(f"{API}/docs")
+    assert response.status_code == 200 and response.headers["content-type"].startswith("text/html")
+
+    class Collect(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.headings: list[str] = []
+            self.tags: set[str] = set()
+            self._in_h2 = False
+
+        def handle_starttag(self, tag, attrs):
+            self.tags.add(tag)
+            self._in_h2 = self._in_h2 or tag == "h2"
+
+        def handle_endtag(self, tag):
+            if tag == "h2":
+                self._in_h2 = False
+
+        def handle_data(self, data):
+            if self._in_h2:
+                self.headings.append(data.strip())
+
+    page = Collect()
+    page.feed(response.text)
+    spec = client.get("/openapi.json").json()
+    operations = {f"GET {path}" for path in spec["paths"] if path.startswith(API)}
+    assert operations == set(page.headings)
+    assert "script" not in page.tags
+    assert "://" not in response.text.split("<main>", 1)[0]  # nothing loaded from another host
+
+
+def test_a_real_server_answers_pages_and_revalidates_with_304(live_server) -> None:
+    import httpx
+
+    with httpx.Client(base_url=live_server.url, timeout=30) as http:
+        first = http.get(f"{API}/clusters", params={"limit": 2})
+        assert first.status_code == 200
+        page = Page[ClusterSummary].model_validate(first.json())
+        assert len(page.data) == 2 and page.count > 2
+        again = http.get(f"{API}/clusters", params={"limit": 2}, headers={"If-None-Match": first.headers["etag"]})
+        assert again.status_code == 304 and again.content == b""
+        missing = http.get(f"{API}/clusters/no-such-cluster")
+        assert missing.status_code == 404 and missing.headers["content-type"].startswith(PROBLEM)

@@ -261,3 +261,13 @@ def test_a_syntax_error_in_the_body_is_400_with_the_position(writable_server: Li
     )
     assert response.status_code == 400
     assert "syntax error" in response.json()["detail"]
+
+
+def test_a_graph_larger_than_the_response_cap_is_507(tmp_path, store) -> None:
+    server = start_server(tmp_path, CLUSTERGRAPH_MAX_RESPONSE_BYTES="2000")
+    try:
+        response = httpx.get(f"{server.url}/graph-store", params={"graph": biggest_graph(store)})
+    finally:
+        server.stop()
+    assert response.status_code == 507
+    assert "2000" in response.json()["detail"]

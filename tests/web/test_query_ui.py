@@ -17,6 +17,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from fastapi.testclient import TestClient
 from pyoxigraph import QueryBoolean, QuerySolutions, QueryTriples
+from rdflib import Graph
 
 from clustergraph.bundled import bundled_dir
 from clustergraph.namespaces import CG, PREFIXES, resource_prefixes
@@ -151,7 +152,10 @@ def test_the_catalogue_as_json_has_every_query_with_its_links(client) -> None:
         assert entry["title"] == header(path, "title") and entry["title"] != path.stem
         assert entry["description"] == header(path, "description") and entry["description"]
         assert entry["sparql"] == path.read_text(encoding="utf-8")
-        assert parse_qs(urlsplit(entry["links"]["json"]).query)["format"] == ["json"]
+        expected = {"turtle", "jsonld"} if entry["form"] in ("CONSTRUCT", "DESCRIBE") else {"json", "csv"}
+        assert set(entry["links"]) == {"run", "source"} | expected
+        for name in expected:
+            assert parse_qs(urlsplit(entry["links"][name]).query)["format"] == [name]
 
 
 def test_an_example_file_is_served_as_a_sparql_query(client) -> None:
@@ -169,8 +173,8 @@ def test_an_unknown_example_is_a_404_problem(client) -> None:
     assert "no-such-query" in response.json()["detail"]
 
 
-def test_the_json_and_csv_links_of_an_example_return_its_results(client) -> None:
-    entry = client.get("/queries.json").json()["data"][0]
+def test_the_json_and_csv_links_of_a_table_query_return_its_results(client) -> None:
+    entry = next(e for e in client.get("/queries.json").json()["data"] if e["form"] == "SELECT")
     as_json = client.get(entry["links"]["json"])
     assert as_json.status_code == 200, as_json.text[:300]
     assert as_json.json()["results"]["bindings"]
@@ -196,3 +200,22 @@ def test_example_query_has_a_title_and_description_and_returns_results_on_the_bu
         # every variable is bound in some row: no column is dead
         for variable in result.variables:
             assert any(row[variable] is not None for row in rows), f"{variable} is never bound"
+
+
+def test_the_turtle_link_of_a_graph_query_returns_its_graph(client) -> None:
+    graph_queries = [e for e in client.get("/queries.json").json()["data"] if e["form"] == "CONSTRUCT"]
+    assert graph_queries, "the catalogue has no CONSTRUCT example"
+    response = client.get(graph_queries[0]["links"]["turtle"])
+    assert response.status_code == 200 and response.headers["content-type"].startswith("text/turtle")
+    graph = Graph().parse(data=response.text, format="turtle")
+    assert len(graph) > 0
+
+
+def test_every_result_link_in_the_catalogue_answers(client) -> None:
+    for entry in client.get("/queries.json").json()["data"]:
+        for name, href in entry["links"].items():
+            if name in ("run", "source"):
+                continue
+            response = client.get(href)
+            assert response.status_code == 200, f"{entry['name']} {name}: {response.status_code} {response.text[:200]}"
+            assert response.content, f"{entry['name']} {name}: empty body"

@@ -23,6 +23,7 @@ from clustergraph.catalog.common import (
     names_of,
     ordered,
     paginate,
+    places_matching,
     public_names,
     refs,
     require,
@@ -31,52 +32,45 @@ from clustergraph.catalog.common import (
     types_of,
 )
 from clustergraph.catalog.models import ActorDetail, ActorSummary, Page
-from clustergraph.catalog.query import Catalog, Fragment, compose, text
+from clustergraph.catalog.query import Catalog, Fragment, compose, is_a, text, values
 from clustergraph.namespaces import CG
 
 ACTOR_CLASS = NamedNode(str(CG.Actor))
 
-TYPES: dict[str, NamedNode] = {
-    "company": NamedNode(str(CG.Company)),
-    "sme": NamedNode(str(CG.SME)),
-    "university": NamedNode(str(CG.University)),
-    "research-institute": NamedNode(str(CG.ResearchInstitute)),
-    "public-body": NamedNode(str(CG.PublicBody)),
-    "association": NamedNode(str(CG.Association)),
+# Kinds of organisation (``type=``): API name -> class.
+TYPES: dict[str, str] = {
+    "company": "cg:Company",
+    "sme": "cg:SME",
+    "university": "cg:University",
+    "research-institute": "cg:ResearchInstitute",
+    "public-body": "cg:PublicBody",
+    "association": "cg:Association",
 }
 
 LIST = """
 SELECT ?s (MIN(?key) AS ?sortKey) #BOUND# WHERE {
-  ?s a ?class . ?class rdfs:subClassOf* cg:Actor .
+  #TYPED s cg:Actor#
   #FILTERS#
   OPTIONAL { ?s skos:prefLabel ?en FILTER(LANGMATCHES(LANG(?en), "en")) }
   OPTIONAL { ?s skos:prefLabel ?de FILTER(LANGMATCHES(LANG(?de), "de")) }
   BIND(LCASE(STR(COALESCE(?en, ?de, ?s))) AS ?key)
 }
 GROUP BY ?s #BOUND#
-ORDER BY ?sortKey ?s
 """
-BY_TYPE = Fragment("?s a/rdfs:subClassOf* ?type .", ("type",))
+BY_TYPE = {name: Fragment(is_a("s", cls), ()) for name, cls in TYPES.items()}
 # Member of the cluster (either form of membership) or its managing body.
 BY_CLUSTER = Fragment(
     """
   ?cluster org:hasMember|^org:organization/org:member|cg:managedBy ?s .""",
     ("cluster",),
 )
-BY_CITY = Fragment(
-    """
-  ?s cg:basedIn ?place .
-  FILTER EXISTS {
-    { ?place skos:prefLabel|skos:altLabel ?placeName FILTER(LCASE(STR(?placeName)) = LCASE(STR(?city))) }
-    UNION { FILTER(STRENDS(STR(?place), CONCAT("/place/", LCASE(STR(?city))))) }
-  }""",
-    ("city",),
-)
+# Based in one of the places named like the requested city (a VALUES block follows).
+BY_CITY = "?s cg:basedIn ?place . "
 BY_TEXT = Fragment(
     """
   FILTER EXISTS {
     ?s (skos:prefLabel|skos:altLabel|cg:shortName|(cg:basedIn/skos:prefLabel)) ?text
-    FILTER(CONTAINS(LCASE(STR(?text)), LCASE(STR(?q))))
+    FILTER(CONTAINS(LCASE(STR(?text)), LCASE(?q)))
   }""",
     ("q",),
 )
@@ -117,14 +111,17 @@ def list_actors(
     """One page of the actors passing ``filters``, by name, with the total count."""
     active: list = []
     if filters.type is not None:
-        active.append((BY_TYPE, {"type": TYPES[filters.type]}))
+        active.append((BY_TYPE[filters.type], {}))
     if filters.cluster is not None:
         try:
             active.append((BY_CLUSTER, {"cluster": cat.iri("cluster", filters.cluster)}))
         except ValueError:
             return paginate([], limit, offset, list)
     if filters.city is not None:
-        active.append((BY_CITY, {"city": Literal(filters.city)}))
+        places = places_matching(cat, filters.city)
+        if not places:
+            return paginate([], limit, offset, list)
+        active.append((Fragment(BY_CITY + values("place", places), ()), {}))
     if filters.q is not None:
         active.append((BY_TEXT, {"q": Literal(filters.q)}))
     sparql, bindings = compose(LIST, active)

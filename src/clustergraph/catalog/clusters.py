@@ -24,6 +24,7 @@ from clustergraph.catalog.common import (
     names_of,
     ordered,
     paginate,
+    places_matching,
     public_names,
     refs,
     require,
@@ -34,58 +35,55 @@ from clustergraph.catalog.common import (
 )
 from clustergraph.catalog.labels import LEVELS, awards, levels_of
 from clustergraph.catalog.models import ClusterDetail, ClusterSummary, Member, Page, Ref
-from clustergraph.catalog.query import Catalog, Fragment, boolean, cg_local, compose, text, with_values
+from clustergraph.catalog.query import Catalog, Fragment, boolean, cg_local, compose, is_a, text, values, with_values
+from clustergraph.catalog.vocab import narrower
 from clustergraph.namespaces import CG
 
 CLUSTER_CLASS = NamedNode(str(CG.Cluster))
 
-# The kinds of cluster a list can be narrowed to (``kind=``), by API name.
-KINDS: dict[str, NamedNode] = {
-    "state-cluster": NamedNode(str(CG.StateCluster)),
-    "future-cluster": NamedNode(str(CG.FutureCluster)),
-    "leading-edge-cluster": NamedNode(str(CG.LeadingEdgeCluster)),
-    "competence-network": NamedNode(str(CG.CompetenceNetwork)),
-    "competence-platform": NamedNode(str(CG.CompetencePlatform)),
-    "coordination-office": NamedNode(str(CG.CoordinationOffice)),
-    "competence-centre": NamedNode(str(CG.CompetenceCentre)),
+# The kinds of cluster a list can be narrowed to (``kind=``): API name -> class.
+KINDS: dict[str, str] = {
+    "state-cluster": "cg:StateCluster",
+    "future-cluster": "cg:FutureCluster",
+    "leading-edge-cluster": "cg:LeadingEdgeCluster",
+    "competence-network": "cg:CompetenceNetwork",
+    "competence-platform": "cg:CompetencePlatform",
+    "coordination-office": "cg:CoordinationOffice",
+    "competence-centre": "cg:CompetenceCentre",
 }
+# One fragment per kind: the class is part of the constant text, never a request value.
+BY_KIND = {name: Fragment(is_a("s", cls), ()) for name, cls in KINDS.items()}
 
 # Ordered ids of the clusters that pass the active filters (see ``query.compose``).
 LIST = """
 SELECT ?s (MIN(?key) AS ?sortKey) #BOUND# WHERE {
-  ?s a ?class . ?class rdfs:subClassOf* cg:Cluster .
+  #TYPED s cg:Cluster#
   #FILTERS#
   OPTIONAL { ?s skos:prefLabel ?en FILTER(LANGMATCHES(LANG(?en), "en")) }
   OPTIONAL { ?s skos:prefLabel ?de FILTER(LANGMATCHES(LANG(?de), "de")) }
   BIND(LCASE(STR(COALESCE(?en, ?de, ?s))) AS ?key)
 }
 GROUP BY ?s #BOUND#
-ORDER BY ?sortKey ?s
 """
 
 BY_FIELD = Fragment("?s cg:innovationField ?field .", ("field",))
-# A technology filter also finds clusters tagged with a narrower technology.
-BY_TECHNOLOGY = Fragment("?s cg:technology/skos:broader* ?technology .", ("technology",))
+# A technology filter also finds clusters tagged with a narrower technology: the fragment is
+# made per request with a VALUES block of the technology and those below it (IRIs from the
+# store and the validated id).
+BY_TECHNOLOGY = "?s cg:technology ?technology . "
 BY_LEVEL = Fragment("?s cg:label/cg:labelLevel ?level .", ("level",))
-BY_KIND = Fragment("?s a/rdfs:subClassOf* ?kind .", ("kind",))
-# The city of a cluster: where it is based, else where its managing body is based.
-# Matched by name (any language, case-insensitive) or by the place's id.
-BY_CITY = Fragment(
-    """
+# The city of a cluster: where it is based, else where its managing body is based. The
+# places named like the requested city (``common.places_matching``) follow as a VALUES block.
+BY_CITY = """
   { ?s cg:basedIn ?place } UNION { ?s cg:managedBy/cg:basedIn ?place FILTER NOT EXISTS { ?s cg:basedIn ?own } }
-  FILTER EXISTS {
-    { ?place skos:prefLabel|skos:altLabel ?placeName FILTER(LCASE(STR(?placeName)) = LCASE(STR(?city))) }
-    UNION { FILTER(STRENDS(STR(?place), CONCAT("/place/", LCASE(STR(?city))))) }
-  }""",
-    ("city",),
-)
+  """
 # Free text: names, description, and the names of its technologies, fields, city and managing body.
 BY_TEXT = Fragment(
     """
   FILTER EXISTS {
     ?s (skos:prefLabel|skos:altLabel|cg:shortName|dct:description
         |((cg:technology|cg:innovationField|cg:basedIn|cg:managedBy)/(skos:prefLabel|skos:altLabel|cg:shortName))) ?text
-    FILTER(CONTAINS(LCASE(STR(?text)), LCASE(STR(?q))))
+    FILTER(CONTAINS(LCASE(STR(?text)), LCASE(?q)))
   }""",
     ("q",),
 )
@@ -279,15 +277,20 @@ def _active(cat: Catalog, f: ClusterFilters) -> list | None:
         if f.innovation_field is not None:
             active.append((BY_FIELD, {"field": cat.iri("innovation-field", f.innovation_field)}))
         if f.technology is not None:
-            active.append((BY_TECHNOLOGY, {"technology": cat.iri("technology", f.technology)}))
+            technology = cat.iri("technology", f.technology)
+            below = [NamedNode(n) for n in sorted(narrower(cat).get(technology.value, ()))]
+            active.append((Fragment(BY_TECHNOLOGY + values("technology", [technology, *below]), ()), {}))
     except ValueError:
         return None  # an id that cannot exist matches nothing
     if f.label_level is not None:
         active.append((BY_LEVEL, {"level": LEVELS[f.label_level]}))
     if f.kind is not None:
-        active.append((BY_KIND, {"kind": KINDS[f.kind]}))
+        active.append((BY_KIND[f.kind], {}))
     if f.city is not None:
-        active.append((BY_CITY, {"city": Literal(f.city)}))
+        places = places_matching(cat, f.city)
+        if not places:
+            return None
+        active.append((Fragment(BY_CITY + values("place", places), ()), {}))
     if f.q is not None:
         active.append((BY_TEXT, {"q": Literal(f.q)}))
     return active

@@ -43,13 +43,10 @@ SELECT ?s ?f ?measure ?value ?qualifier ?date ?g WHERE {
   OPTIONAL { ?f cg:qualifier ?qualifier }
   OPTIONAL { ?f cg:referenceDate ?date }
 }
-ORDER BY ?s ?measure DESC(?date) ?f
 """
 
-# Does a resource of this class (or a subclass) exist?
-EXISTS_AS = """
-ASK { ?s a ?type . ?type rdfs:subClassOf* ?class }
-"""
+# Does a resource of this class (or a subclass) exist? (?s bound; the marker names the class.)
+EXISTS_AS = "ASK { #TYPED s CLASS# }"
 
 
 class Labels(Names):
@@ -152,6 +149,13 @@ def figures_of(cat: Catalog, iris: Iterable[NamedNode]) -> dict[str, list[Figure
         g = row.get("g")
         if isinstance(g, NamedNode) and all(s.iri != g.value for s in figure.sources):
             figure.sources.append(source_ref(linked[g.value]))
+    for figures in order.values():
+        # By measure, newest first, then IRI; two passes because only the date runs backwards.
+        figures.sort(key=lambda f: f.iri)
+        figures.sort(key=lambda f: f.reference_date or "", reverse=True)
+        figures.sort(key=lambda f: f.measure or "")
+        for figure in figures:
+            figure.sources.sort(key=lambda s: s.id)
     return order
 
 
@@ -164,7 +168,7 @@ def require(cat: Catalog, kind: str, slug: str, cls: NamedNode, label: str) -> N
         iri = cat.iri(kind, slug)
     except ValueError:
         raise NotFound(f"no {label} with id {slug!r}") from None
-    if not cat.ask(EXISTS_AS, s=iri, **{"class": cls}):
+    if not cat.ask(EXISTS_AS.replace("CLASS", "cg:" + (cg_local(cls.value) or "")), s=iri):
         raise NotFound(f"no {label} with id {slug!r}")
     return iri
 
@@ -227,27 +231,36 @@ _ORDERED_CACHE_SIZE = 256
 _ORDERED_LOCK = threading.Lock()
 
 
-def ordered(cat: Catalog, sparql: str, var: str = "s", **bindings) -> list[NamedNode]:
-    """The IRIs in column ``var`` of an ordered list query, duplicates dropped, order kept.
+def ordered(cat: Catalog, sparql: str, var: str = "s", *, descending: bool = False, **bindings) -> list[NamedNode]:
+    """The distinct IRIs in column ``var`` of a list query, in a stable order.
 
-    Sorting every match is the dear part of a list page on a large graph, and the same list
-    is asked for page after page; so the result is kept per store content version (the
-    token behind the API's ETags) and used again until the store changes.
+    The order is by the ``?sortKey`` column (case-insensitive; highest first with
+    ``descending``; rows without a key last), then by IRI. It is applied here, not by the
+    query's ORDER BY, so every backend pages the same way (Virtuoso orders computed strings
+    by its own rules). Sorting every match is the dear part of a list page on a large graph,
+    and the same list is asked for page after page; so the result is kept per store content
+    version (the token behind the API's ETags) and used again until the store changes. Not
+    for a remote store: others may write to it, so its version is new on every call.
     """
-    version = getattr(cat.store, "version", None)
-    key = (version, sparql, var, tuple(sorted((name, str(term)) for name, term in bindings.items() if term is not None)))
+    version = cat.store.version if cat.store.kind != "remote" else None
+    key = (version, sparql, var, descending, tuple(sorted((n, str(t)) for n, t in bindings.items() if t is not None)))
     if version is not None:
         with _ORDERED_LOCK:
             hit = _ORDERED_CACHE.get(key)
             if hit is not None:
                 _ORDERED_CACHE.move_to_end(key)
                 return list(hit)
-    seen: dict[str, NamedNode] = {}
+    keys: dict[str, tuple[NamedNode, str | None]] = {}
     for row in cat.select(sparql, **bindings):
         term = row.get(var)
         if isinstance(term, NamedNode):
-            seen.setdefault(term.value, term)
-    result = list(seen.values())
+            sort_key = row.get("sortKey")
+            value = sort_key.value.lower() if sort_key is not None else None
+            if term.value not in keys or keys[term.value][1] is None:
+                keys[term.value] = (term, value)
+    by_iri = sorted(keys.values(), key=lambda item: item[0].value)
+    with_key = sorted((i for i in by_iri if i[1] is not None), key=lambda item: item[1], reverse=descending)
+    result = [term for term, _ in with_key] + [term for term, value in by_iri if value is None]
     if version is not None:
         with _ORDERED_LOCK:
             _ORDERED_CACHE[key] = list(result)
@@ -279,3 +292,26 @@ def localised(terms: Iterable) -> str | None:
         if lang in by_lang:
             return by_lang[lang]
     return next(iter(by_lang.values()), None)
+
+
+# Every place something is based in, with its names.
+PLACES = """
+SELECT DISTINCT ?place ?name WHERE { ?x cg:basedIn ?place . OPTIONAL { ?place skos:prefLabel|skos:altLabel ?name } }
+"""
+
+
+def places_matching(cat: Catalog, city: str) -> list[NamedNode]:
+    """The places named ``city`` (any language, case-insensitive) or whose id is ``city``.
+
+    Matched in Python over the few places there are, so no backend compares non-ASCII text
+    by its own rules (Virtuoso misses "Düsseldorf" bound from a request).
+    """
+    wanted = city.strip().casefold()
+    found: dict[str, NamedNode] = {}
+    for row in cat.select(PLACES):
+        place, name = row.get("place"), row.get("name")
+        if not isinstance(place, NamedNode):
+            continue
+        if cat.id_of(place.value) == wanted or (name is not None and name.value.casefold() == wanted):
+            found[place.value] = place
+    return sorted(found.values(), key=lambda p: p.value)

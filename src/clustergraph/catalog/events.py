@@ -26,20 +26,19 @@ from clustergraph.namespaces import CG
 
 EVENT_CLASS = NamedNode(str(CG.Event))
 
-# Newest first (an unbound date sorts lowest, so undated events come last), then by IRI.
+# Newest first, undated events last, then by IRI (ordered by ``common.ordered``).
 LIST = """
-SELECT ?s (MAX(STR(?date)) AS ?start) #BOUND# WHERE {
-  ?s a/rdfs:subClassOf* cg:Event .
+SELECT ?s (MAX(STR(?date)) AS ?sortKey) #BOUND# WHERE {
+  #TYPED s cg:Event#
   #FILTERS#
   OPTIONAL { ?s schema:startDate ?date }
 }
 GROUP BY ?s #BOUND#
-ORDER BY DESC(?start) ?s
 """
 BY_TEXT = Fragment(
     """
   FILTER EXISTS {
-    ?s skos:prefLabel|skos:altLabel|dct:description ?text FILTER(CONTAINS(LCASE(STR(?text)), LCASE(STR(?q))))
+    ?s skos:prefLabel|skos:altLabel|dct:description ?text FILTER(CONTAINS(LCASE(STR(?text)), LCASE(?q)))
   }""",
     ("q",),
 )
@@ -52,7 +51,7 @@ SELECT ?s ?key ?o WHERE {
   UNION { ?s schema:startDate ?o BIND("start_date" AS ?key) }
   UNION { ?s schema:endDate ?o BIND("end_date" AS ?key) }
   UNION { ?s schema:url|foaf:homepage|foaf:page ?o BIND("url" AS ?key) }
-  UNION { ?s schema:location|cg:basedIn ?o FILTER(isIRI(?o)) BIND("location" AS ?key) }
+  UNION { ?s schema:location|cg:basedIn ?o BIND("location" AS ?key) }
   UNION { ?s cg:topicArea ?o BIND("topic_area" AS ?key) }
   UNION { ?s cg:organisedBy ?o BIND("organised_by" AS ?key) }
   UNION { ?s cg:partOfInitiative|cg:partOf ?o BIND("part_of" AS ?key) }
@@ -74,7 +73,7 @@ def list_events(
         except ValueError:
             return paginate([], limit, offset, list)
     sparql, bindings = compose(LIST, active)
-    items = ordered(cat, sparql, **bindings)
+    items = ordered(cat, sparql, descending=True, **bindings)
     return paginate(items, limit, offset, lambda window: events(cat, window))
 
 

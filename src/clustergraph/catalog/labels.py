@@ -18,15 +18,15 @@ LEVELS: dict[str, NamedNode] = {
 }
 LEVEL_IDS = {iri.value: name for name, iri in LEVELS.items()}
 
-# Awards, newest first (dates as precise as the source compare as text), then by IRI.
+# Awards, newest first (dates as precise as the source compare as text), then by IRI
+# (ordered by ``common.ordered``).
 LIST = """
-SELECT ?s (MAX(STR(?date)) AS ?latest) #BOUND# WHERE {
+SELECT ?s (MAX(STR(?date)) AS ?sortKey) #BOUND# WHERE {
   ?s a cg:LabelAward .
   #FILTERS#
   OPTIONAL { ?s cg:awardDate ?date }
 }
 GROUP BY ?s #BOUND#
-ORDER BY DESC(?latest) ?s
 """
 BY_LEVEL = Fragment("?s cg:labelLevel ?level .", ("level",))
 BY_CLUSTER = Fragment("?cluster cg:label ?s .", ("cluster",))
@@ -66,7 +66,7 @@ def list_labels(
         except ValueError:
             return paginate([], limit, offset, list)
     sparql, bindings = compose(LIST, active)
-    items = ordered(cat, sparql, **bindings)
+    items = ordered(cat, sparql, descending=True, **bindings)
     return paginate(items, limit, offset, lambda window: awards(cat, window))
 
 

@@ -1,6 +1,7 @@
 """Cross-cluster matching: which other clusters a cluster is tied to, how strongly, and why.
 
-The ties, each computed by SPARQL over the whole graph (``EVIDENCE`` below):
+The ties, found by SPARQL over the whole graph (``SHARED_QUERIES`` and ``COMPLEMENTARY``
+below; the weights are applied to the SPARQL counts in Python):
 
 =====================  ======  ===============================================================
 kind                   weight  a tie between cluster A and cluster B when ...
@@ -30,12 +31,12 @@ first), then name, then IRI; clusters without any tie are not listed.
 
 from __future__ import annotations
 
-from pyoxigraph import Literal, NamedNode
+from pyoxigraph import NamedNode
 
 from clustergraph.catalog.clusters import cluster_iri
-from clustergraph.catalog.common import paginate, refs, sorted_refs
+from clustergraph.catalog.common import display_name, names_of, paginate, refs, sorted_refs
 from clustergraph.catalog.models import Evidence, Page, RelatedCluster
-from clustergraph.catalog.query import Catalog, is_a
+from clustergraph.catalog.query import Catalog, integer, is_a
 
 WEIGHTS: dict[str, float] = {
     "shared_member": 3.0,
@@ -46,75 +47,69 @@ WEIGHTS: dict[str, float] = {
     "complementary_field": 0.5,
 }
 
-# One row per (other cluster, kind, item) with the item's contribution. ?this is bound;
-# the weights are bound too, so the table above is the single place they are set.
-# ?n counts the clusters tied to the item by the same relation; the subqueries start from
-# ?this (projected, so the binding reaches them) to count only the items of this cluster.
-# Class checks are FILTER EXISTS on a bound resource: as a join, the subclass path would
-# enumerate every cluster first.
-EVIDENCE = """
-SELECT ?this ?wMember ?wProgramme ?wTechnology ?wBody ?wField ?wComplement ?other ?kind ?item ?contribution WHERE {
+# The relation behind each kind of shared item (constant SPARQL property paths).
+SHARED_PATHS: dict[str, str] = {
+    "shared_member": "org:hasMember|^org:organization/org:member",
+    "joint_programme": "cg:fundingProgramme|cg:participatesIn/cg:programme|^cg:participant/cg:programme",
+    "shared_technology": "cg:technology",
+    "shared_managing_body": "cg:managedBy",
+    "shared_field": "cg:innovationField",
+}
+
+# Two queries per kind (a UNION of kinds, or one query joining both parts, is far slower in
+# pyoxigraph: it walks the relation for every cluster before joining). ?this is bound.
+# ITEMS: the items of ?this with ?n, the number of clusters tied to each by the relation.
+SHARED_ITEMS = """
+SELECT ?this ?item (COUNT(DISTINCT ?c) AS ?n) WHERE {{
+  ?this {path} ?item .
+  ?c {path} ?item .
+  {c_is_cluster}
+}} GROUP BY ?this ?item
+"""
+# OTHERS: the other clusters tied to ?this through each item.
+SHARED_OTHERS = """
+SELECT ?this ?other ?item WHERE {{
+  ?this {path} ?item .
+  ?other {path} ?item .
+  FILTER(?other != ?this)
+  {other_is_cluster}
+}}
+"""
+SHARED_QUERIES: dict[str, tuple[str, str]] = {
+    kind: (
+        SHARED_ITEMS.format(path=path, c_is_cluster=is_a("c", "cg:Cluster")),
+        SHARED_OTHERS.format(path=path, other_is_cluster=is_a("other", "cg:Cluster")),
+    )
+    for kind, path in SHARED_PATHS.items()
+}
+
+# A field ?plain of one side that the other side is not in, paired with a cross-cutting
+# field ?cross of the other side. Both fields are evidence items; the pair's weight is
+# added once per other cluster (in Python), not per row.
+COMPLEMENTARY = (
+    """
+SELECT ?this ?other ?item WHERE {
   {
-    { SELECT ?this ?item (COUNT(DISTINCT ?c) AS ?n) WHERE {
-        ?this org:hasMember|^org:organization/org:member ?item .
-        ?c org:hasMember|^org:organization/org:member ?item .
-        """ + is_a("c", "cg:Cluster") + """
-      } GROUP BY ?this ?item }
-    ?other org:hasMember|^org:organization/org:member ?item .
-    BIND("shared_member" AS ?kind) BIND(?wMember * 2 / ?n AS ?contribution)
+    ?this cg:innovationField ?cross . ?cross cg:isCrossCutting true .
+    ?other cg:innovationField ?plain .
+    FILTER NOT EXISTS { ?plain cg:isCrossCutting true }
+    FILTER NOT EXISTS { ?this cg:innovationField ?plain }
   } UNION {
-    { SELECT ?this ?item (COUNT(DISTINCT ?c) AS ?n) WHERE {
-        ?this cg:fundingProgramme|cg:participatesIn/cg:programme|^cg:participant/cg:programme ?item .
-        ?c cg:fundingProgramme|cg:participatesIn/cg:programme|^cg:participant/cg:programme ?item .
-        """ + is_a("c", "cg:Cluster") + """
-      } GROUP BY ?this ?item }
-    ?other cg:fundingProgramme|cg:participatesIn/cg:programme|^cg:participant/cg:programme ?item .
-    BIND("joint_programme" AS ?kind) BIND(?wProgramme * 2 / ?n AS ?contribution)
-  } UNION {
-    { SELECT ?this ?item (COUNT(DISTINCT ?c) AS ?n) WHERE {
-        ?this cg:technology ?item . ?c cg:technology ?item .
-        """ + is_a("c", "cg:Cluster") + """
-      } GROUP BY ?this ?item }
-    ?other cg:technology ?item .
-    BIND("shared_technology" AS ?kind) BIND(?wTechnology * 2 / ?n AS ?contribution)
-  } UNION {
-    { SELECT ?this ?item (COUNT(DISTINCT ?c) AS ?n) WHERE {
-        ?this cg:managedBy ?item . ?c cg:managedBy ?item .
-        """ + is_a("c", "cg:Cluster") + """
-      } GROUP BY ?this ?item }
-    ?other cg:managedBy ?item .
-    BIND("shared_managing_body" AS ?kind) BIND(?wBody * 2 / ?n AS ?contribution)
-  } UNION {
-    { SELECT ?this ?item (COUNT(DISTINCT ?c) AS ?n) WHERE {
-        ?this cg:innovationField ?item . ?c cg:innovationField ?item .
-        """ + is_a("c", "cg:Cluster") + """
-      } GROUP BY ?this ?item }
-    ?other cg:innovationField ?item .
-    BIND("shared_field" AS ?kind) BIND(?wField * 2 / ?n AS ?contribution)
-  } UNION {
-    # A field ?plain of one side that the other side is not in, paired with a cross-cutting
-    # field ?cross of the other side. Both fields are evidence items (?side picks which);
-    # the pair's weight is added once per other cluster, not per row.
-    {
-      ?this cg:innovationField ?cross . ?cross cg:isCrossCutting true .
-      ?other cg:innovationField ?plain .
-      FILTER NOT EXISTS { ?plain cg:isCrossCutting true }
-      FILTER NOT EXISTS { ?this cg:innovationField ?plain }
-    } UNION {
-      ?other cg:innovationField ?cross . ?cross cg:isCrossCutting true .
-      ?this cg:innovationField ?plain .
-      FILTER NOT EXISTS { ?plain cg:isCrossCutting true }
-      FILTER NOT EXISTS { ?other cg:innovationField ?plain }
-    }
-    VALUES ?side { "cross" "plain" }
-    BIND(IF(?side = "cross", ?cross, ?plain) AS ?item)
-    # "* 1": pyoxigraph leaves BIND(?bound AS ?x) unbound for a substituted variable.
-    BIND("complementary_field" AS ?kind) BIND(?wComplement * 1 AS ?contribution)
+    ?other cg:innovationField ?cross . ?cross cg:isCrossCutting true .
+    ?this cg:innovationField ?plain .
+    FILTER NOT EXISTS { ?plain cg:isCrossCutting true }
+    FILTER NOT EXISTS { ?other cg:innovationField ?plain }
   }
   FILTER(?other != ?this)
-  """ + is_a("other", "cg:Cluster") + """
+  """
+    + is_a("other", "cg:Cluster")
+    + """
+  VALUES ?side { "cross" "plain" }
+  BIND(IF(?side = "cross", ?cross, ?plain) AS ?item)
 }
 """
+)
+
 
 def related_clusters(cat: Catalog, slug: str, *, limit: int | None = None, offset: int = 0) -> Page[RelatedCluster]:
     """Other clusters ranked by their ties to cluster ``slug``, with the evidence for each.
@@ -122,44 +117,52 @@ def related_clusters(cat: Catalog, slug: str, *, limit: int | None = None, offse
     Raises ``NotFound`` for an unknown cluster. See the module docstring for the scoring.
     """
     this = cluster_iri(cat, slug)
-    rows = cat.select(
-        EVIDENCE,
-        this=this,
-        wMember=_decimal(WEIGHTS["shared_member"]),
-        wProgramme=_decimal(WEIGHTS["joint_programme"]),
-        wTechnology=_decimal(WEIGHTS["shared_technology"]),
-        wBody=_decimal(WEIGHTS["shared_managing_body"]),
-        wField=_decimal(WEIGHTS["shared_field"]),
-        wComplement=_decimal(WEIGHTS["complementary_field"]),
-    )
-    # (other, kind) -> {item iri: contribution}; complementary pairs count once per other.
+    # (other, kind) -> {item iri: contribution}
     ties: dict[str, dict[str, dict[str, float]]] = {}
     others: dict[str, NamedNode] = {}
-    for row in rows:
-        other, kind, item, contribution = row.get("other"), row.get("kind"), row.get("item"), row.get("contribution")
-        if not isinstance(other, NamedNode) or not isinstance(item, NamedNode) or kind is None or contribution is None:
-            continue
-        others[other.value] = other
-        ties.setdefault(other.value, {}).setdefault(kind.value, {})[item.value] = float(contribution.value)
+
+    def tie(other: object, kind: str, item: object, contribution: float) -> None:
+        if isinstance(other, NamedNode) and isinstance(item, NamedNode):
+            others[other.value] = other
+            ties.setdefault(other.value, {}).setdefault(kind, {})[item.value] = contribution
+
+    for kind, (items_query, others_query) in SHARED_QUERIES.items():
+        sharing = {row["item"].value: integer(row.get("n")) for row in cat.select(items_query, this=this) if "item" in row}
+        for row in cat.select(others_query, this=this):
+            item = row.get("item")
+            n = sharing.get(item.value, 0) if item is not None else 0
+            if n >= 2:  # this cluster and the other one at least
+                tie(row.get("other"), kind, item, WEIGHTS[kind] * 2 / n)
+    for row in cat.select(COMPLEMENTARY, this=this):
+        tie(row.get("other"), "complementary_field", row.get("item"), WEIGHTS["complementary_field"])
     if not ties:
         return paginate([], limit, offset, list)
-    item_iris = {NamedNode(i) for per_kind in ties.values() for items in per_kind.values() for i in items}
-    linked = refs(cat, [*others.values(), *item_iris])
-    ranked: list[RelatedCluster] = []
-    for other_iri, per_kind in ties.items():
-        evidence = []
-        for kind in WEIGHTS:
-            items = per_kind.get(kind)
-            if not items:
-                continue
-            # A complementary pairing counts once; a shared item counts per item.
-            weight = WEIGHTS[kind] if kind == "complementary_field" else sum(items.values())
-            evidence.append(Evidence(kind=kind, weight=round(weight, 3), items=sorted_refs(linked[i] for i in items)))
-        score = round(sum(e.weight for e in evidence), 3)
-        ranked.append(RelatedCluster(cluster=linked[other_iri], score=score, evidence=evidence))
-    ranked.sort(key=lambda r: (-r.score, (r.cluster.name or "").casefold(), r.cluster.iri))
-    return paginate(ranked, limit, offset, list)
 
+    def weight(kind: str, items: dict[str, float]) -> float:
+        # A complementary pairing counts once; a shared item counts per item.
+        return WEIGHTS[kind] if kind == "complementary_field" else sum(items.values())
 
-def _decimal(value: float) -> Literal:
-    return Literal(repr(value), datatype=NamedNode("http://www.w3.org/2001/XMLSchema#decimal"))
+    scores = {
+        other: round(sum(round(weight(kind, items), 3) for kind, items in per_kind.items()), 3)
+        for other, per_kind in ties.items()
+    }
+    names = names_of(cat, others.values())
+    order = sorted(
+        ties, key=lambda other: (-scores[other], (display_name(names.get(other)) or cat.id_of(other)).casefold(), other)
+    )
+
+    def build(window: list[str]) -> list[RelatedCluster]:
+        # Names of the clusters and items on this page only: a cluster can have hundreds of ties.
+        items = {NamedNode(i) for other in window for per_kind in ties[other].values() for i in per_kind}
+        linked = refs(cat, [others[o] for o in window] + sorted(items, key=lambda n: n.value))
+        page = []
+        for other in window:
+            evidence = [
+                Evidence(kind=kind, weight=round(weight(kind, ties[other][kind]), 3), items=sorted_refs(linked[i] for i in ties[other][kind]))
+                for kind in WEIGHTS
+                if ties[other].get(kind)
+            ]
+            page.append(RelatedCluster(cluster=linked[other], score=scores[other], evidence=evidence))
+        return page
+
+    return paginate(order, limit, offset, build)

@@ -35,12 +35,11 @@ SELECT ?s (MIN(?key) AS ?sortKey) #BOUND# WHERE {
   BIND(LCASE(STR(COALESCE(?en, ?de, ?s))) AS ?key)
 }
 GROUP BY ?s #BOUND#
-ORDER BY ?sortKey ?s
 """
 BY_TEXT = Fragment(
     """
   FILTER EXISTS {
-    ?s skos:prefLabel|skos:altLabel|cg:shortName ?text FILTER(CONTAINS(LCASE(STR(?text)), LCASE(STR(?q))))
+    ?s skos:prefLabel|skos:altLabel|cg:shortName ?text FILTER(CONTAINS(LCASE(STR(?text)), LCASE(?q)))
   }""",
     ("q",),
 )

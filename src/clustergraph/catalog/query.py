@@ -3,9 +3,12 @@
 * ``Catalog`` is the context a repository function needs: the store and the base IRI.
 * ``select`` runs a module-constant query with bound variables (pyoxigraph ``substitutions``),
   never with user text pasted into the query string.
-* ``values`` renders a ``VALUES`` block from terms *read from the store* (pyoxigraph
-  ``NamedNode`` objects print in N-Triples syntax, which is valid SPARQL), so a page of
-  resources is described with one query instead of one query per resource.
+* ``values`` renders a ``VALUES`` block from IRIs read from the store or built from a
+  validated id (pyoxigraph ``NamedNode`` objects print in N-Triples syntax, which is valid
+  SPARQL), so a page of resources is described with one query instead of one per resource.
+* ``is_a`` / ``typed`` put class markers in a query that ``Catalog.expand`` replaces by the
+  class and its subclasses as read from the ontology (no ``rdfs:subClassOf*`` paths in the
+  queries: see ``Catalog.expand``).
 * ``ids``: the short ids of the API are the slugs of the resource IRIs
   (``{base}cluster/its-owl`` has id ``its-owl``).
 """
@@ -25,6 +28,10 @@ PROLOGUE = sparql_prologue()
 SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 _SLUG = re.compile(SLUG_PATTERN)
 Row = dict[str, Term]
+# Every class at or below ?class (one cheap query over the ontology's subclass triples).
+CLASS_CLOSURE = "SELECT DISTINCT ?sub WHERE { ?sub rdfs:subClassOf* ?class }"
+_CLASS_CACHE: dict[tuple, list[NamedNode]] = {}
+_MARKER = re.compile(r"#(IS_A|TYPED) ([A-Za-z_][A-Za-z0-9_]*) (cg:[A-Za-z]+)#")
 
 
 @dataclass(frozen=True)
@@ -60,6 +67,50 @@ class Catalog:
             return rest
         return re.split(r"[/#]", iri.rstrip("/#"))[-1]
 
+    def classes(self, cls: str) -> list[NamedNode]:
+        """``cls`` (``cg:Cluster``) and every class below it, from the ontology in the store.
+
+        Read once per content version of a local store (the ontology hardly ever changes).
+        """
+        iri = NamedNode(str(CG) + cls.split(":", 1)[1])
+        version = self.store.version if self.store.kind != "remote" else None
+        key = (version, iri.value)
+        if version is not None and key in _CLASS_CACHE:
+            return _CLASS_CACHE[key]
+        # The class is inlined (a constant of the calling module): Virtuoso refuses a
+        # transitive path whose start is only bound by VALUES.
+        result = self.store.query(PROLOGUE + CLASS_CLOSURE.replace("?class", str(iri)))
+        found = {iri.value: iri}
+        for solution in result:
+            term = solution["sub"]
+            if isinstance(term, NamedNode):
+                found.setdefault(term.value, term)
+        classes = sorted(found.values(), key=lambda n: n.value)
+        if version is not None:
+            if len(_CLASS_CACHE) > 64:
+                _CLASS_CACHE.clear()
+            _CLASS_CACHE[key] = classes
+        return classes
+
+    def expand(self, sparql: str) -> str:
+        """Replace the class markers of ``is_a``/``typed`` by the class lists they stand for.
+
+        Instead of ``?s a/rdfs:subClassOf* cg:Cluster`` in every query: pyoxigraph evaluates
+        such a path from its unbound side (a page query becomes tens of times slower on a
+        large graph) and Virtuoso returns nothing when it meets one next to OPTIONAL and
+        GROUP BY. The class IRIs come from the store and print in N-Triples syntax.
+        """
+
+        def replace(match: re.Match) -> str:
+            kind, var, cls = match.groups()
+            classes = self.classes(cls)
+            if kind == "TYPED":
+                return f"?{var} a ?{var}Type . VALUES ?{var}Type {{ {' '.join(str(c) for c in classes)} }}"
+            listed = ", ".join(str(c) for c in classes)
+            return f"FILTER EXISTS {{ ?{var} a ?{var}Type FILTER(?{var}Type IN ({listed})) }}"
+
+        return _MARKER.sub(replace, sparql)
+
     def select(self, sparql: str, **bindings: Term | None) -> list[Row]:
         """Run a SELECT query (module constant) with ``bindings`` as bound variables.
 
@@ -68,7 +119,7 @@ class Catalog:
         Raises the store's errors (``QueryError``, ``StoreUnavailable``).
         """
         substitutions = {name: term for name, term in bindings.items() if term is not None}
-        result = self.store.query(PROLOGUE + sparql, substitutions=substitutions or None)
+        result = self.store.query(PROLOGUE + self.expand(sparql), substitutions=substitutions or None)
         assert isinstance(result, QuerySolutions), "select() runs SELECT queries only"
         names = [v.value for v in result.variables]
         rows: list[Row] = []
@@ -83,11 +134,11 @@ class Catalog:
 
     def ask(self, sparql: str, **bindings: Term) -> bool:
         """Run an ASK query with bound variables (which pyoxigraph allows without projection)."""
-        return bool(self.store.query(PROLOGUE + sparql, substitutions=dict(bindings) or None))
+        return bool(self.store.query(PROLOGUE + self.expand(sparql), substitutions=dict(bindings) or None))
 
 
 def values(var: str, terms: Iterable[NamedNode]) -> str:
-    """A ``VALUES ?var { ... }`` block for IRIs that were read from the store.
+    """A ``VALUES ?var { ... }`` block for IRIs read from the store or built from a validated id.
 
     Only ``NamedNode`` objects are accepted: their ``str()`` is N-Triples syntax with every
     character that could end the IRI escaped, so the block cannot change the query.
@@ -195,13 +246,20 @@ def compose(template: str, active: Iterable[tuple[Fragment, Mapping[str, Term]]]
 
 
 def is_a(var: str, cls: str) -> str:
-    """A pattern that keeps rows whose bound ``?var`` is an instance of ``cls`` or a subclass.
+    """A marker that keeps rows whose bound ``?var`` is an instance of ``cls`` or a subclass.
 
-    Written as nested FILTER EXISTS so the subclass path starts from a bound type: as a join
-    (or with the path right after ``a``), pyoxigraph evaluates it from the unbound side and
-    a page query becomes tens of times slower on a large graph. ``var`` and ``cls`` are
-    constants of the calling module, never user input.
+    ``Catalog.select`` expands it (see ``Catalog.expand``). ``var`` and ``cls`` are constants
+    of the calling module, never user input.
     """
-    if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", var) or not re.fullmatch(r"[a-z]+:[A-Za-z]+", cls):
-        raise ValueError("is_a() takes a variable name and a prefixed class name")
-    return f"FILTER EXISTS {{ ?{var} a ?{var}Type FILTER EXISTS {{ ?{var}Type rdfs:subClassOf* {cls} }} }}"
+    return _marker("IS_A", var, cls)
+
+
+def typed(var: str, cls: str) -> str:
+    """A marker that binds ``?var`` to every instance of ``cls`` or a subclass (for lists)."""
+    return _marker("TYPED", var, cls)
+
+
+def _marker(kind: str, var: str, cls: str) -> str:
+    if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", var) or not re.fullmatch(r"cg:[A-Za-z]+", cls):
+        raise ValueError("class markers take a variable name and a cg: class")
+    return f"#{kind} {var} {cls}#"

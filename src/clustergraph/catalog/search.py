@@ -1,7 +1,7 @@
 """Search over the names of clusters, actors, fields, technologies, programmes, events, initiatives.
 
 A resource matches when the text occurs (case-insensitively) in one of its names, or, for
-clusters and actors, in the name of a technology (or a broader one), innovation field or
+clusters and actors, in the name of a technology, innovation field or
 city they are tied to. SPARQL finds every match; the ranking puts the best match of each
 resource first:
 
@@ -19,40 +19,42 @@ from pyoxigraph import Literal, NamedNode
 
 from clustergraph.catalog.common import display_name, names_of, paginate
 from clustergraph.catalog.models import Page, SearchHit
-from clustergraph.catalog.query import Catalog, Fragment, compose
-from clustergraph.namespaces import CG
+from clustergraph.catalog.query import Catalog, with_values
 
 # Kind (API name) → class, in ranking order.
-KINDS: dict[str, NamedNode] = {
-    "cluster": NamedNode(str(CG.Cluster)),
-    "organisation": NamedNode(str(CG.Actor)),
-    "innovation-field": NamedNode(str(CG.InnovationField)),
-    "technology": NamedNode(str(CG.Technology)),
-    "programme": NamedNode(str(CG.FundingProgramme)),
-    "initiative": NamedNode(str(CG.Initiative)),
-    "event": NamedNode(str(CG.Event)),
+KINDS: dict[str, str] = {
+    "cluster": "cg:Cluster",
+    "organisation": "cg:Actor",
+    "innovation-field": "cg:InnovationField",
+    "technology": "cg:Technology",
+    "programme": "cg:FundingProgramme",
+    "initiative": "cg:Initiative",
+    "event": "cg:Event",
 }
-KIND_OF_CLASS = {iri.value: kind for kind, iri in KINDS.items()}
 FIELDS = ("name", "short_name", "alt_name", "technology", "innovation_field", "city")
 
+# Every name that contains ?q, and what it is the name of.
 SEARCH = """
-SELECT ?s ?kindClass ?field ?text #BOUND# WHERE {
-  VALUES ?kindClass { cg:Cluster cg:Actor cg:InnovationField cg:Technology cg:FundingProgramme cg:Initiative cg:Event }
-  #FILTERS#
-  ?s a/rdfs:subClassOf* ?kindClass .
+SELECT ?s ?field ?text ?q WHERE {
   {
     { ?s skos:prefLabel ?text BIND("name" AS ?field) }
     UNION { ?s cg:shortName ?text BIND("short_name" AS ?field) }
     UNION { ?s skos:altLabel ?text BIND("alt_name" AS ?field) }
-    UNION { ?s cg:technology/skos:broader*/(skos:prefLabel|skos:altLabel) ?text BIND("technology" AS ?field) }
+    UNION { ?s cg:technology/(skos:prefLabel|skos:altLabel) ?text BIND("technology" AS ?field) }
     UNION { ?s cg:innovationField/(skos:prefLabel|skos:altLabel) ?text BIND("innovation_field" AS ?field) }
     UNION { ?s cg:basedIn/(skos:prefLabel|skos:altLabel) ?text BIND("city" AS ?field) }
   }
-  FILTER(CONTAINS(LCASE(STR(?text)), LCASE(STR(?q))))
+  FILTER(CONTAINS(LCASE(STR(?text)), LCASE(?q)))
 }
 """
-TEXT = Fragment("", ("q",))
-OF_KIND = Fragment("FILTER(?kindClass = ?kind)", ("kind",))
+# The types of the matches, mapped to kinds in Python with the class closures (a second
+# query: asked together with the text match, the engines would type every resource first).
+TYPES_OF = """
+SELECT ?s ?type WHERE {
+  #VALUES#
+  ?s a ?type .
+}
+"""
 
 
 def search(cat: Catalog, q: str, *, kind: str | None = None, limit: int | None = None, offset: int = 0) -> Page[SearchHit]:
@@ -60,18 +62,28 @@ def search(cat: Catalog, q: str, *, kind: str | None = None, limit: int | None =
 
     One hit per resource, its best match; ranked as the module docstring says.
     """
-    active: list = [(TEXT, {"q": Literal(q)})]
-    if kind is not None:
-        active.append((OF_KIND, {"kind": KINDS[kind]}))
-    sparql, bindings = compose(SEARCH, active)
-    rows = cat.select(sparql, **bindings)
+    rows = cat.select(SEARCH, q=Literal(q))
+    matched = list({row["s"].value: row["s"] for row in rows if isinstance(row.get("s"), NamedNode)}.values())
+    kind_of_class = {}
+    for name, cls in reversed(KINDS.items()):  # a class under two kinds counts as the first
+        kind_of_class.update({c.value: name for c in cat.classes(cls)})
+    kinds: dict[str, str] = {}
+    for row in cat.select(with_values(TYPES_OF, "s", matched)) if matched else []:
+        hit_kind = kind_of_class.get(row["type"].value)
+        if hit_kind is None:
+            continue
+        # A resource of several kinds is listed as the first kind in ranking order.
+        if row["s"].value not in kinds or list(KINDS).index(hit_kind) < list(KINDS).index(kinds[row["s"].value]):
+            kinds[row["s"].value] = hit_kind
     needle = q.casefold()
     best: dict[str, tuple[tuple, dict]] = {}
     for row in rows:
-        s, kind_class, field, found = row.get("s"), row.get("kindClass"), row.get("field"), row.get("text")
-        if not isinstance(s, NamedNode) or kind_class is None or field is None or found is None:
+        s, field, found = row.get("s"), row.get("field"), row.get("text")
+        if not isinstance(s, NamedNode) or field is None or found is None or s.value not in kinds:
             continue
-        hit_kind = KIND_OF_CLASS[kind_class.value]
+        hit_kind = kinds[s.value]
+        if kind is not None and hit_kind != kind:
+            continue
         rank = (_quality(needle, found.value), FIELDS.index(field.value), list(KINDS).index(hit_kind))
         candidate = {"iri": s, "kind": hit_kind, "field": field.value, "text": found.value}
         if s.value not in best or (rank, found.value) < (best[s.value][0], best[s.value][1]["text"]):

@@ -16,10 +16,9 @@ SOURCE_CLASS = NamedNode(str(CG.Source))
 # Sources by id (their IRIs), the stable order a catalogue of graphs reads well in.
 LIST = """
 SELECT DISTINCT ?s #BOUND# WHERE {
-  ?s a/rdfs:subClassOf* cg:Source .
+  #TYPED s cg:Source#
   #FILTERS#
 }
-ORDER BY ?s
 """
 EDITORIAL_ONLY = Fragment("?s a ?editorialClass .", ("editorialClass",))
 

@@ -36,12 +36,11 @@ SELECT ?s (MIN(?key) AS ?sortKey) ?class #BOUND# WHERE {
   BIND(LCASE(STR(COALESCE(?en, ?de, ?s))) AS ?key)
 }
 GROUP BY ?s ?class #BOUND#
-ORDER BY ?sortKey ?s
 """
 BY_TEXT = Fragment(
     """
   FILTER EXISTS {
-    ?s skos:prefLabel|skos:altLabel ?text FILTER(CONTAINS(LCASE(STR(?text)), LCASE(STR(?q))))
+    ?s skos:prefLabel|skos:altLabel ?text FILTER(CONTAINS(LCASE(STR(?text)), LCASE(?q)))
   }""",
     ("q",),
 )
@@ -65,11 +64,15 @@ SELECT ?s ?key ?o WHERE {
   #VALUES#
   { ?s skos:definition|dct:description ?o BIND("description" AS ?key) }
   UNION { ?s skos:broader ?o BIND("broader" AS ?key) }
-  UNION { ?o skos:broader+ ?s BIND("narrower" AS ?key) }
 }
 """
-# The clusters tagged with each technology. Asked apart from the narrower technologies:
-# one query with a path over skos:broader is far slower in pyoxigraph.
+# Every broader/narrower edge between technologies: the hierarchy is small, and its closure is
+# computed in Python (Virtuoso refuses a transitive path whose start is bound by VALUES).
+BROADER_EDGES = """
+SELECT DISTINCT ?narrower ?broader WHERE { ?narrower skos:broader ?broader . ?narrower a cg:Technology }
+"""
+# The clusters tagged with each technology (the narrower ones are added in Python: a path
+# over skos:broader in this query is far slower in pyoxigraph).
 TECHNOLOGY_CLUSTERS = (
     """
 SELECT ?s ?key ?o WHERE {
@@ -127,8 +130,9 @@ def innovation_fields(cat: Catalog, field_iris: Sequence[NamedNode]) -> list[Inn
 
 def technologies(cat: Catalog, technology_iris: Sequence[NamedNode]) -> list[Technology]:
     values = facts(cat, TECHNOLOGY_FACTS, technology_iris)
-    narrower = {iri.value: [iri, *iris(values.get(iri.value, {}), "narrower")] for iri in technology_iris}
-    tagged = facts(cat, TECHNOLOGY_CLUSTERS, [t for group in narrower.values() for t in group])
+    below = narrower(cat)
+    narrower_of = {iri.value: [iri, *(NamedNode(n) for n in sorted(below.get(iri.value, ())))] for iri in technology_iris}
+    tagged = facts(cat, TECHNOLOGY_CLUSTERS, [t for group in narrower_of.values() for t in group])
     broader = [t for v in values.values() for t in iris(v, "broader")]
     names = names_of(cat, [*technology_iris, *broader])
     out = []
@@ -142,10 +146,28 @@ def technologies(cat: Catalog, technology_iris: Sequence[NamedNode]) -> list[Tec
                 names=public_names(names.get(iri.value)),
                 description=localised(v.get("description", [])),
                 broader=sorted_refs(make_ref(cat, t.value, names.get(t.value)) for t in iris(v, "broader")),
-                cluster_count=len({c.value for t in narrower[iri.value] for c in iris(tagged.get(t.value, {}), "cluster")}),
+                cluster_count=len({c.value for t in narrower_of[iri.value] for c in iris(tagged.get(t.value, {}), "cluster")}),
             )
         )
     return out
+
+
+def narrower(cat: Catalog) -> dict[str, set[str]]:
+    """For each technology IRI, the IRIs of every technology below it (skos:broader, transitively)."""
+    children: dict[str, set[str]] = {}
+    for row in cat.select(BROADER_EDGES):
+        children.setdefault(row["broader"].value, set()).add(row["narrower"].value)
+    closure: dict[str, set[str]] = {}
+    for top in children:
+        seen: set[str] = set()
+        todo = list(children[top])
+        while todo:
+            node = todo.pop()
+            if node not in seen:
+                seen.add(node)
+                todo.extend(children.get(node, ()))
+        closure[top] = seen - {top}
+    return closure
 
 
 def _list(cat: Catalog, cls: NamedNode, q: str | None) -> list[NamedNode]:

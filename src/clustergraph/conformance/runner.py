@@ -67,16 +67,23 @@ class Outcome:
 
 
 def discover_update_path(client: httpx.Client, endpoints: Endpoints) -> str | None:
-    """The path of the service the Service Description says supports SPARQL 1.1 Update, if any."""
+    """The path of the update endpoint the Service Description names, if any.
+
+    A service that speaks SPARQL 1.1 Update but not Query (an update route of its own)
+    is preferred over a query endpoint that takes updates too.
+    """
     graph = fetch_description(client, endpoints.query_url)
     if not isinstance(graph, Graph):
         return None
+    candidates = []
     for service in graph.subjects(SD.supportedLanguage, SD.SPARQL11Update):
-        if (service, RDF.type, SD.Service) in graph:
-            for endpoint in graph.objects(service, SD.endpoint):
-                if isinstance(endpoint, URIRef):
-                    return urlsplit(str(endpoint)).path or None
-    return None
+        if (service, RDF.type, SD.Service) not in graph:
+            continue
+        dedicated = (service, SD.supportedLanguage, SD.SPARQL11Query) not in graph
+        for endpoint in graph.objects(service, SD.endpoint):
+            if isinstance(endpoint, URIRef) and urlsplit(str(endpoint)).path:
+                candidates.append((not dedicated, urlsplit(str(endpoint)).path))
+    return min(candidates)[1] if candidates else None
 
 
 class Runner:

@@ -7,8 +7,8 @@ one derived triple ``?s cg:assertedIn ?g`` for each subject of each named graph,
 which is how the shapes see the provenance of every fact.
 
 Small stores are validated whole. Big stores are validated around the change: the
-changed resources, what they point to and what points to removed resources, with
-pyshacl's ``focus_nodes`` so untouched neighbours are context only.
+changed resources, what they point to, what points to removed resources and the
+descriptions of their sources; only findings about the changed resources count.
 """
 
 from __future__ import annotations
@@ -138,6 +138,9 @@ class ShaclGate:
 
         if focus is not None and not focus:
             return []
+        # pyshacl's own focus_nodes option skipped sh:targetSubjectsOf shapes with sh:or
+        # (pyshacl 0.40), so the neighbourhood is validated whole and the findings about
+        # context-only resources, whose descriptions are incomplete, are dropped.
         _conforms, results, _text = validate(
             graph,
             shacl_graph=self.shapes,
@@ -145,9 +148,12 @@ class ShaclGate:
             advanced=True,
             allow_warnings=True,
             allow_infos=True,
-            focus_nodes=focus,
         )
-        return _findings(results)
+        findings = _findings(results)
+        if focus is None:
+            return findings
+        wanted = set(focus)
+        return [f for f in findings if f.focus in wanted]
 
 
 def _findings(results: Graph) -> list[Finding]:
@@ -228,5 +234,8 @@ def _neighbourhood(store: Store, change: Change) -> tuple[list[Quad], list[str]]
         linked |= {q.object for q in described if isinstance(q.object, NamedNode)}
     for node in linked - touched:
         quads.extend(describe(node))
+    # The sources (graph names) of these facts, so the provenance shapes see their descriptions.
+    for graph in {q.graph_name for q in quads if isinstance(q.graph_name, NamedNode)} - touched - linked:
+        quads.extend(describe(graph))
     focus = sorted(n.value for n in touched if isinstance(n, NamedNode))
     return quads, focus

@@ -47,6 +47,7 @@ class QueryJob:
     graph_format: str | None = "turtle"
     max_rows: int = 100_000
     max_bytes: int = 50_000_000
+    prefixes: tuple[tuple[str, str], ...] = ()  # for graph results in Turtle, TriG, RDF/XML, JSON-LD
 
     @property
     def limits(self) -> ResultLimits:
@@ -63,6 +64,7 @@ class QueryJob:
             self.graph_format,
             self.max_rows,
             self.max_bytes,
+            self.prefixes,
         )
 
 
@@ -112,7 +114,7 @@ def store_runner(store) -> Runner:
     return run
 
 
-def evaluate(run: Runner, job: QueryJob, *, prefixes: dict[str, str] | None = None) -> QueryOutcome:
+def evaluate(run: Runner, job: QueryJob) -> QueryOutcome:
     """Evaluate ``job`` and serialise its result; every failure becomes an outcome with a message."""
     started = time.perf_counter()
 
@@ -139,7 +141,7 @@ def evaluate(run: Runner, job: QueryJob, *, prefixes: dict[str, str] | None = No
         elif isinstance(result, QuerySolutions):
             out = serialize_solutions(result, fmt, job.limits)
         else:
-            out = serialize_triples(result, fmt, job.limits, prefixes=prefixes)
+            out = serialize_triples(result, fmt, job.limits, prefixes=dict(job.prefixes))
     except ResultTooLarge as err:
         return done(TOO_LARGE, kind=kind, message=str(err))
     except (OSError, ValueError, RuntimeError, SyntaxError) as err:

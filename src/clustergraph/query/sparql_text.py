@@ -58,9 +58,8 @@ class Token:
         return self.text.upper() if self.kind == "word" else None
 
 
-def tokens(text: str) -> list[Token]:
-    """The tokens of ``text`` (whitespace and comments dropped), with their brace depth."""
-    found: list[Token] = []
+def iter_tokens(text: str) -> Iterator[Token]:
+    """The tokens of ``text`` (whitespace and comments dropped), with their brace depth, lazily."""
     depth = 0
     for match in _TOKEN.finditer(text):
         kind = match.lastgroup or "other"
@@ -69,10 +68,14 @@ def tokens(text: str) -> list[Token]:
         value = match.group()
         if value == "}":
             depth = max(depth - 1, 0)
-        found.append(Token(kind, value, match.start(), match.end(), depth))
+        yield Token(kind, value, match.start(), match.end(), depth)
         if value == "{":
             depth += 1
-    return found
+
+
+def tokens(text: str) -> list[Token]:
+    """All tokens of ``text``."""
+    return list(iter_tokens(text))
 
 
 def unescape_iri(raw: str) -> str:
@@ -122,14 +125,16 @@ def _walk_prologue(toks: list[Token], base_iri: str | None) -> Iterator[tuple[To
 
 def request_form(text: str) -> str | None:
     """``SELECT``/``ASK``/``CONSTRUCT``/``DESCRIBE`` for a query, ``UPDATE`` for an update, else ``None``."""
-    toks = tokens(text)
-    i = 0
-    while i < len(toks):
-        word = toks[i].keyword
+    skip = 0
+    for tok in iter_tokens(text):  # lazily: only the prologue and one keyword are read
+        if skip:
+            skip -= 1
+            continue
+        word = tok.keyword
         if word == "BASE":
-            i += 2
+            skip = 1
         elif word == "PREFIX":
-            i += 3
+            skip = 2
         elif word in QUERY_FORMS:
             return word
         elif word in UPDATE_KEYWORDS:
@@ -139,9 +144,26 @@ def request_form(text: str) -> str | None:
     return None
 
 
+def declared_prefixes(text: str) -> dict[str, str]:
+    """The ``PREFIX`` declarations of a query's prologue (to write its CONSTRUCT result with them)."""
+    prefixes: dict[str, str] = {}
+    toks = iter_tokens(text)
+    for tok in toks:
+        word = tok.keyword
+        if word == "BASE":
+            next(toks, None)
+        elif word == "PREFIX":
+            name, iri = next(toks, None), next(toks, None)
+            if name is not None and iri is not None and name.kind == "pname" and iri.kind == "iri":
+                prefixes[name.text.rstrip(":")] = unescape_iri(iri.text)
+        else:
+            break
+    return prefixes
+
+
 def has_dataset_clause(text: str) -> bool:
     """True if a query names its dataset itself (``FROM`` / ``FROM NAMED``)."""
-    return any(tok.keyword == "FROM" for tok in tokens(text))
+    return "from" in text.lower() and any(tok.keyword == "FROM" for tok in iter_tokens(text))
 
 
 @dataclass(frozen=True)

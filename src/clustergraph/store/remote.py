@@ -8,14 +8,15 @@ form, so callers cannot tell the backends apart.
 What differs from the embedded store, and how it is handled:
 
 - **The dataset.** clustergraph keeps every fact in a named graph and queries see
-  their union. Virtuoso's default graph is the union of its system graphs too;
-  Fuseki and Oxigraph have a separate default graph instead. So every query gets its
-  dataset through the protocol: the named graphs (system graphs left out) as
-  ``default-graph-uri`` and ``named-graph-uri``. The list is cached for
-  ``graph_cache_seconds`` and renewed on every write made through this object, so
-  graphs another client creates show up within that time. A query with its own
-  ``FROM`` keeps it. The store's own default graph is not part of the dataset (the
-  loader never writes there); ``apply`` refuses quads in it.
+  their union. Virtuoso's default graph is that union already, but with its system
+  graphs; they are excluded with ``input:default-graph-exclude`` pragmas. Stores with
+  a separate default graph (Fuseki, Oxigraph: ``dialect="generic"``) get the union as
+  ``default-graph-uri``. Both get the named graphs as ``named-graph-uri`` (see
+  ``_dataset`` for the Virtuoso bugs this works around). The list of named graphs is
+  cached for ``graph_cache_seconds`` and renewed on every write made through this
+  object, so graphs another client creates show up within that time. A query with
+  its own ``FROM`` keeps it. The store's own default graph is not part of the dataset
+  (the loader never writes there); ``apply`` refuses quads in it.
 - **Writes are not transactions.** Each request is its own commit, and Virtuoso
   runs out of memory above a few thousand triples per ``INSERT DATA``. ``apply``
   therefore sends chunks (``CLEAR SILENT GRAPH``, ``DELETE DATA``, ``INSERT DATA`` of
@@ -211,7 +212,8 @@ class RemoteStore:
         sent = SparqlText.read(body)
         # Checked as sent: given prefixes and bound terms are part of what the store reads.
         require_plain_sparql(sent, service_allowlist=self.service_allowlist, allow_private=self.allow_private_services)
-        form = {"query": body, **self._dataset(sent, default_graph, named_graphs)}
+        pragmas, dataset = self._dataset(sent, default_graph, named_graphs)
+        form = {"query": pragmas + body, **dataset}
         if text.is_graph_query:
             return self._graph_result(self._post(self.query_url, form, GRAPH_RESULTS))
         response = self._post(self.query_url, form, SELECT_RESULTS)
@@ -348,11 +350,9 @@ class RemoteStore:
             ) from failure
 
     def _existing(self, quads: list[Quad]) -> set[Quad]:
-        """Which of ``quads`` the store holds (asked in chunks, by row number)."""
+        """Which of ``quads`` the store holds (asked in batches, by row number)."""
         found: set[Quad] = set()
-        step = max(1, self.chunk_quads // 2)
-        for start in range(0, len(quads), step):
-            batch = quads[start : start + step]
+        for batch in self._batches(quads, max(1, self.chunk_quads // 2)):
             rows = " ".join(
                 f"({i} {_nt(q.subject)} {_nt(q.predicate)} {_nt(q.object)} {_nt(q.graph_name)})" for i, q in enumerate(batch)
             )
@@ -362,19 +362,43 @@ class RemoteStore:
         return found
 
     def _chunks(self, quads: Sequence[Quad]) -> Iterator[str]:
-        """``GRAPH <g> { ... }`` blocks of at most ``chunk_quads`` quads and about ``chunk_bytes`` characters."""
-        batch: dict[str, list[str]] = {}
-        size = count = 0
-        for q in quads:
-            line = f"{_nt(q.subject)} {_nt(q.predicate)} {_nt(q.object)} ."
-            if count and (count >= self.chunk_quads or size + len(line) > self.chunk_bytes):
-                yield _graph_blocks(batch)
-                batch, size, count = {}, 0, 0
-            batch.setdefault(_nt(q.graph_name), []).append(line)
-            size += len(line) + 1
-            count += 1
-        if count:
-            yield _graph_blocks(batch)
+        """``GRAPH <g> { ... }`` blocks for ``INSERT DATA`` / ``DELETE DATA``, one request each."""
+        for batch in self._batches(quads, self.chunk_quads):
+            by_graph: dict[str, list[str]] = {}
+            for q in batch:
+                by_graph.setdefault(_nt(q.graph_name), []).append(f"{_nt(q.subject)} {_nt(q.predicate)} {_nt(q.object)} .")
+            yield "\n".join(f"GRAPH {graph} {{\n" + "\n".join(lines) + "\n}" for graph, lines in by_graph.items())
+
+    def _batches(self, quads: Sequence[Quad], limit: int) -> Iterator[list[Quad]]:
+        """Batches of at most ``limit`` quads and about ``chunk_bytes`` characters.
+
+        Virtuoso reads "2017"^^xsd:gYear and "2017-01"^^xsd:gYearMonth in one request as
+        one constant and stores the first form for both, so such literals are sent in
+        different requests: a quad whose literal would meet a different one with the
+        same value in its batch waits for a later round.
+        """
+        pending = list(quads)
+        while pending:
+            deferred: list[Quad] = []
+            batch: list[Quad] = []
+            seen: dict[tuple, Literal] = {}
+            size = 0
+            for q in pending:
+                key = _conflict_key(q.object)
+                if key is not None and seen.get(key, q.object) != q.object:
+                    deferred.append(q)
+                    continue
+                length = len(str(q)) + 1
+                if batch and (len(batch) >= limit or size + length > self.chunk_bytes):
+                    yield batch
+                    batch, seen, size = [], {}, 0
+                if key is not None:
+                    seen[key] = q.object
+                batch.append(q)
+                size += length
+            if batch:
+                yield batch
+            pending = deferred
 
     def _write(self, sparql: str) -> None:
         self._post(self.update_url, {"update": sparql}, "*/*", timeout=self.write_timeout)
@@ -395,24 +419,36 @@ class RemoteStore:
             return ""
         return f"FILTER ({var} NOT IN ({', '.join(_nt(NamedNode(g)) for g in sorted(self.system_graphs))}))"
 
-    def _dataset(self, text: SparqlText, default_graph: Sequence[str] | None, named_graphs: Sequence[str] | None) -> dict:
-        """Protocol parameters that give the query clustergraph's dataset: the named graphs
-        as the default graph (their union) and as the named graphs, system graphs left out.
+    def _dataset(self, text: SparqlText, default_graph: Sequence[str] | None, named_graphs: Sequence[str] | None) -> tuple[str, dict]:
+        """Pragmas and protocol parameters that give a query clustergraph's dataset: the union
+        of the named graphs as the default graph, the named graphs for GRAPH, no system graphs.
 
         A query with its own FROM / FROM NAMED keeps it, unless graphs are given here.
-        Virtuoso answers a GRAPH pattern over a constant outside the named graphs with one
-        bogus solution (ASK true, COUNT 1), so every other IRI the query names is added to
-        the named graphs too: those hold no triples, so the answer is the right, empty one.
+
+        Virtuoso answers wrongly under a list of ``default-graph-uri`` (joins with
+        transitive paths come back empty), so there its own union default graph is kept
+        and only the system graphs are excluded from it (``input:default-graph-exclude``).
+        It also answers a GRAPH pattern over a constant outside the named graphs with one
+        bogus solution (ASK true, COUNT 1), so every other IRI the query names is listed
+        as a named graph too: those hold no triples, so the answer is the right, empty one.
         """
         if text.has_dataset_clause and default_graph is None and named_graphs is None:
-            return {}
+            return "", {}
+        params: dict[str, list[str]] = {}
+        pragmas = ""
         graphs = [g.value for g in self._data_graphs()]
-        default = list(default_graph) if default_graph is not None else graphs
+        if default_graph is not None:
+            params["default-graph-uri"] = list(default_graph) or [NO_GRAPH]
+        elif self.dialect == "virtuoso":
+            pragmas = "".join(f"define input:default-graph-exclude <{g}> " for g in sorted(self.system_graphs))
+        else:
+            params["default-graph-uri"] = graphs or [NO_GRAPH]
         named = list(named_graphs) if named_graphs is not None else graphs
         if self.dialect == "virtuoso":
             listed = set(named)
             named += sorted({iri for iri in text.iris() if iri not in listed and iri not in self.system_graphs})
-        return {"default-graph-uri": default or [NO_GRAPH], "named-graph-uri": named or [NO_GRAPH]}
+        params["named-graph-uri"] = named or [NO_GRAPH]
+        return pragmas, params
 
     def _paged_quads(self, where: str) -> Iterator[Quad]:
         """Run ``SELECT ?s ?p ?o ?g WHERE ...`` to the end, whatever the server's row cap.
@@ -642,8 +678,16 @@ def _nt(term) -> str:
     return str(term)
 
 
-def _graph_blocks(batch: dict[str, list[str]]) -> str:
-    return "\n".join(f"GRAPH {graph} {{\n" + "\n".join(lines) + "\n}" for graph, lines in batch.items())
+_YEAR_MONTH = re.compile(r"^(-?[0-9]{4,})(?:-([0-9]{2}))?(Z|[+-][0-9]{2}:[0-9]{2})?$")
+
+
+def _conflict_key(term) -> tuple | None:
+    """The value under which Virtuoso merges constants of one request (gYear / gYearMonth only)."""
+    if isinstance(term, Literal) and term.datatype.value in (XSD + "gYear", XSD + "gYearMonth"):
+        match = _YEAR_MONTH.match(term.value)
+        if match:
+            return (match.group(1), match.group(2) or "01", match.group(3) or "")
+    return None
 
 
 def _check_writable(q: Quad) -> None:

@@ -23,7 +23,7 @@ from enum import Enum
 from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Path, Query, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from pydantic import BaseModel
 
 from clustergraph import catalog
@@ -50,6 +50,7 @@ from clustergraph.catalog.models import (
     Technology,
 )
 from clustergraph.catalog.query import SLUG_PATTERN, Catalog
+from clustergraph.web import api_docs
 from clustergraph.web.deps import SettingsDep, StoreDep
 from clustergraph.web.errors import PROBLEM_JSON
 
@@ -232,6 +233,12 @@ def respond(
 # ---------------------------------------------------------------------------------------
 # Routes
 # ---------------------------------------------------------------------------------------
+
+
+@router.get("/docs", include_in_schema=False, response_class=HTMLResponse)
+def api_reference(request: Request) -> HTMLResponse:
+    """The API reference for people: every operation with its parameters and an example."""
+    return HTMLResponse(api_docs.render(request.app.openapi(), PREFIX))
 
 
 @router.get(

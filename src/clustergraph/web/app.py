@@ -6,12 +6,15 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.staticfiles import StaticFiles
 
 from clustergraph.loading.loader import ensure_loaded
 from clustergraph.settings import Settings
 from clustergraph.store import open_store
-from clustergraph.web import api, graph_store, linked_data, pages, query_ui, service_description, sparql
+from clustergraph.query.limits import TRUNCATED_HEADER
+from clustergraph.web import api, graph_store, linked_data, metrics, pages, query_ui, service_description, sparql
 from clustergraph.web.errors import install_error_handlers
 
 
@@ -23,14 +26,30 @@ def create_app(settings: Settings) -> FastAPI:
         store = open_store(settings)
         ensure_loaded(store, settings)
         app.state.store = store
+        # Query workers fork from here, before any request thread touches the store.
+        app.state.executor = sparql.start_query_service(store, settings)
         try:
             yield
         finally:
+            app.state.executor.close()
             store.close()
 
     app = FastAPI(title="clustergraph", version="1.0.0", lifespan=lifespan)
     app.state.settings = settings
+    app.state.metrics = metrics.Metrics()
     install_error_handlers(app)
+    # gzip only pays off for larger bodies; level 6 keeps the event loop's share small.
+    app.add_middleware(GZipMiddleware, minimum_size=4096, compresslevel=6)
+    # CORS for reads from the allowed origins (preflight included). Authorization is not an
+    # allowed header, so browsers cannot send the update token from another origin.
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=settings.cors_origins,
+        allow_methods=["GET", "HEAD", "POST", "OPTIONS"],
+        allow_headers=["Accept", "Accept-Language", "Content-Type"],
+        expose_headers=[TRUNCATED_HEADER, "Content-Location", "Link", "Location", "ETag"],
+        max_age=86400,
+    )
 
     @app.get("/health", tags=["service"])
     def health() -> dict:
@@ -42,6 +61,6 @@ def create_app(settings: Settings) -> FastAPI:
     app.mount("/static", StaticFiles(directory=Path(__file__).resolve().parent / "static"), name="static")
 
     # Order matters: the linked-data catch-all routes come last.
-    for module in (sparql, service_description, graph_store, query_ui, api, pages, linked_data):
+    for module in (sparql, service_description, graph_store, query_ui, api, pages, metrics, linked_data):
         app.include_router(module.router)
     return app

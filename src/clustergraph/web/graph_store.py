@@ -36,11 +36,12 @@ from fastapi.responses import Response
 from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, Quad, Triple, serialize
 
 from clustergraph import formats
-from clustergraph.errors import Forbidden, LimitExceeded
+from clustergraph.errors import Forbidden
 from clustergraph.loading.loader import gate_for
 from clustergraph.loading.parse import parse_bytes
 from clustergraph.loading.validation import Change, ShaclGate
 from clustergraph.namespaces import PREFIXES, resource_prefixes
+from clustergraph.query.limits import ResultTooLarge
 from clustergraph.settings import Settings
 from clustergraph.store.base import Store
 from clustergraph.web.service_description import GRAPH_STORE_PATH, choose_rdf_format, public_root
@@ -107,7 +108,7 @@ async def _handle(request: Request, target: Target, *, created: bool = False) ->
     if request.method in ("GET", "HEAD"):
         fmt = choose_rdf_format(request, GRAPH_FORMATS)
         return await run_in_threadpool(_read, request, settings, store, target, fmt)
-    _authorize(request, settings)
+    require_update_token(request, settings)
     if request.method == "DELETE":
         return await run_in_threadpool(_write, request, settings, store, target, "DELETE", [])
     quads = await _request_quads(request, settings, target)
@@ -139,7 +140,7 @@ def _read(request: Request, settings: Settings, store: Store, target: Target, fm
     else:
         body = serialize(everything, format=fmt.oxigraph)
     if len(body) > settings.max_response_bytes:
-        raise LimitExceeded(
+        raise ResultTooLarge(
             f"{target.label} serialises to {len(body)} bytes, over the limit of {settings.max_response_bytes}; "
             "fetch single graphs or query with LIMIT"
         )
@@ -202,7 +203,7 @@ class _Unskolemizer:
 # --- writing ---------------------------------------------------------------------------
 
 
-def _authorize(request: Request, settings: Settings) -> None:
+def require_update_token(request: Request, settings: Settings) -> None:
     """Writes need the bearer update token: 403 when none is configured or it is wrong, 401 when absent."""
     if settings.update_token is None:
         raise Forbidden("this service is read-only: writes need an update token configured (CLUSTERGRAPH_UPDATE_TOKEN)")
@@ -218,7 +219,7 @@ def _authorize(request: Request, settings: Settings) -> None:
 
 async def _request_quads(request: Request, settings: Settings, target: Target) -> list[Quad]:
     """The quads of the request body, put in the target graph; 413/415/400 for bodies that will not do."""
-    body = await _read_body(request, settings.max_body_bytes)
+    body = await read_body(request, settings.max_body_bytes)
     content_type = request.headers.get("content-type", "")
     media = content_type.split(";")[0].strip().lower()
     graph = target.graph.value if target.graph is not None else None
@@ -238,7 +239,8 @@ async def _request_quads(request: Request, settings: Settings, target: Target) -
     return [Quad(q.subject, q.predicate, q.object, DefaultGraph()) for q in quads]
 
 
-async def _read_body(request: Request, limit: int) -> bytes:
+async def read_body(request: Request, limit: int) -> bytes:
+    """The request body; 413 as soon as it is known to be over ``limit`` bytes."""
     declared = request.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > limit:
         raise HTTPException(413, f"the body is {declared} bytes, over the limit of {limit}")
@@ -323,3 +325,7 @@ def _replace(target: Target, existing: list[Quad], quads: list[Quad]) -> Change:
         return Change(add=quads, remove=existing)
     return Change(add=quads, clear_graphs=[target.graph])
 
+
+# The names web/sparql.py imported first; the public names above are the ones to use.
+_authorize = require_update_token
+_read_body = read_body

@@ -21,6 +21,7 @@ from pyoxigraph import QuerySolutions
 from clustergraph.errors import ClusterGraphError
 from clustergraph.examples import Example, load_examples
 from clustergraph.namespaces import PREFIXES, resource_prefixes
+from clustergraph.query.sparql_text import request_form
 from clustergraph.settings import Settings
 from clustergraph.web.deps import SettingsDep
 
@@ -31,6 +32,8 @@ TEMPLATES = Jinja2Templates(directory=Path(__file__).resolve().parent / "templat
 SPARQL_PATH = "/sparql"
 STATIC_PATH = "/static"
 SPARQL_QUERY_TYPE = "application/sparql-query"
+TABLE_DOWNLOADS = (("json", "JSON"), ("csv", "CSV"))
+GRAPH_DOWNLOADS = (("turtle", "Turtle"), ("jsonld", "JSON-LD"))
 
 # The vocabulary offered by the editor's class/property autocompletion (instead of YASGUI's
 # default lookups on an external vocabulary service): the ontology's own terms, read from the store.
@@ -97,20 +100,27 @@ def all_prefixes(settings: Settings) -> dict[str, str]:
     return {**PREFIXES, **resource_prefixes(settings.base_iri)}
 
 
+def downloads(example: Example) -> tuple[tuple[str, str], ...]:
+    """(format name, label) of the result files offered for an example: tables or graphs."""
+    form = request_form(example.sparql)
+    return GRAPH_DOWNLOADS if form in ("CONSTRUCT", "DESCRIBE") else TABLE_DOWNLOADS
+
+
 def example_links(root: str, example: Example) -> dict[str, str]:
-    """Links of one example: run it in the UI, fetch its results as JSON or CSV, read its source.
+    """Links of one example: ``run`` it in the UI, read its ``source``, and its results per format.
 
     The UI reads the query from the URL fragment (``#query=...``), which YASGUI turns into a
-    tab and runs; the fragment never reaches the server.
+    tab and runs; the fragment never reaches the server. Result links use the endpoint's
+    ``format=`` override: ``json``/``csv`` for SELECT and ASK, ``turtle``/``jsonld`` for graphs.
     """
     endpoint = f"{root}{SPARQL_PATH}"
-    fragment = urlencode({"query": example.sparql, "tabTitle": example.title}, quote_via=quote)
-    return {
-        "run": f"{endpoint}#{fragment}",
-        "json": f"{endpoint}?{urlencode({'query': example.sparql, 'format': 'json'}, quote_via=quote)}",
-        "csv": f"{endpoint}?{urlencode({'query': example.sparql, 'format': 'csv'}, quote_via=quote)}",
+    links = {
+        "run": f"{endpoint}#{urlencode({'query': example.sparql, 'tabTitle': example.title}, quote_via=quote)}",
         "source": f"{root}/queries/{quote(example.name)}.rq",
     }
+    for name, _label in downloads(example):
+        links[name] = f"{endpoint}?{urlencode({'query': example.sparql, 'format': name}, quote_via=quote)}"
+    return links
 
 
 def vocabulary_terms(request: Request) -> dict[str, list[str]]:
@@ -172,7 +182,7 @@ def ui_response(request: Request) -> HTMLResponse:
 def queries_page(request: Request, settings: SettingsDep) -> HTMLResponse:
     """Every example query with its title, description, SPARQL text and links to run it."""
     root = _root(request)
-    examples = [(e, example_links(root, e)) for e in load_examples(settings.queries_dir).values()]
+    examples = [(e, example_links(root, e), downloads(e)) for e in load_examples(settings.queries_dir).values()]
     return TEMPLATES.TemplateResponse(
         request, "queries.html", {"root": root, "static": f"{root}{STATIC_PATH}", "examples": examples}
     )
@@ -180,10 +190,17 @@ def queries_page(request: Request, settings: SettingsDep) -> HTMLResponse:
 
 @router.get("/queries.json", summary="The example research queries as JSON")
 def queries_json(request: Request, settings: SettingsDep) -> dict:
-    """``{data: [{name, title, description, sparql, links}], count}``."""
+    """``{data: [{name, title, description, form, sparql, links}], count}``; form is SELECT, ASK, CONSTRUCT or DESCRIBE."""
     root = _root(request)
     data = [
-        {"name": e.name, "title": e.title, "description": e.description, "sparql": e.sparql, "links": example_links(root, e)}
+        {
+            "name": e.name,
+            "title": e.title,
+            "description": e.description,
+            "form": request_form(e.sparql),
+            "sparql": e.sparql,
+            "links": example_links(root, e),
+        }
         for e in load_examples(settings.queries_dir).values()
     ]
     return {"data": data, "count": len(data)}

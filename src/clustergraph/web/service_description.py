@@ -15,9 +15,10 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from rdflib import BNode, Graph, Literal, URIRef
+from starlette.routing import NoMatchFound
 from rdflib.namespace import DCTERMS, RDF
 
 from clustergraph import formats
@@ -25,11 +26,14 @@ from clustergraph.exports.void import VoidNumbers, void_graph, void_numbers
 from clustergraph.namespaces import SD, VOID
 from clustergraph.settings import Settings
 from clustergraph.store.base import Store
+from clustergraph.web.conneg import negotiate
 from clustergraph.web.deps import SettingsDep, StoreDep
 
 router = APIRouter(tags=["service description"])
 
 SPARQL_PATH = "/sparql"
+# The name of the SPARQL router's update route (web/sparql.py), by which its path is found.
+UPDATE_ROUTE_NAME = "update_endpoint"
 GRAPH_STORE_PATH = "/graph-store"
 ENTAILMENT_SIMPLE = URIRef("http://www.w3.org/ns/entailment/Simple")
 W3C_FORMATS = "http://www.w3.org/ns/formats/"
@@ -115,99 +119,73 @@ def void_description_graph(request: Request, settings: Settings, store: Store) -
     )
 
 
+def update_endpoint(request: Request, settings: Settings) -> str | None:
+    """The public URL of the SPARQL Update endpoint: the route named ``UPDATE_ROUTE_NAME``, when
+    an update token is configured; ``None`` when updates are off or no such route exists."""
+    if settings.update_token is None:
+        return None
+    try:
+        path = request.app.url_path_for(UPDATE_ROUTE_NAME)
+    except NoMatchFound:
+        return None
+    return public_url(request, settings, str(path))
+
+
 def service_description_graph(request: Request, settings: Settings, store: Store, *, endpoint: str | None = None) -> Graph:
     """The Service Description of the query endpoint ``endpoint`` (default: the request's URL).
 
     Languages, result formats and features state what this deployment really does:
-    SPARQL 1.1 Update and input formats only with an update token configured,
-    ``sd:BasicFederatedQuery`` only with a non-empty SERVICE allow-list.
+    SPARQL 1.1 Update (with its input formats) only where an update endpoint is enabled,
+    on its own ``sd:Service`` when it has its own URL; ``sd:BasicFederatedQuery`` only
+    with a non-empty SERVICE allow-list.
     """
     endpoint = endpoint or public_url(request, settings)
     graph = void_description_graph(request, settings, store)
     graph.bind("sd", SD)
     graph.bind("void", VOID)
-    service = BNode()
+    dataset = URIRef(dataset_iri(request, settings))
     add = graph.add
-    add((service, RDF.type, SD.Service))
-    add((service, SD.endpoint, URIRef(endpoint)))
-    add((service, DCTERMS.title, Literal("clustergraph SPARQL endpoint", lang="en")))
+    service = _service(graph, endpoint, dataset, "clustergraph SPARQL endpoint")
     add((service, SD.supportedLanguage, SD.SPARQL11Query))
-    writable = settings.update_token is not None
-    if writable:
-        add((service, SD.supportedLanguage, SD.SPARQL11Update))
-        for fmt in formats.rdf_formats():
-            if not fmt.datasets:
-                add((service, SD.inputFormat, URIRef(W3C_FORMATS + FORMAT_IRIS[fmt.name])))
     for fmt in formats.FORMATS:
         if fmt.name in FORMAT_IRIS:
             add((service, SD.resultFormat, URIRef(W3C_FORMATS + FORMAT_IRIS[fmt.name])))
-    # Queries see the union of all graphs as their default graph (store.query's contract).
-    add((service, SD.feature, SD.UnionDefaultGraph))
     if settings.service_allowlist:
         add((service, SD.feature, SD.BasicFederatedQuery))
-    add((service, SD.defaultEntailmentRegime, ENTAILMENT_SIMPLE))
-    add((service, SD.defaultDataset, URIRef(dataset_iri(request, settings))))
+    updates = update_endpoint(request, settings)
+    if updates is not None:
+        # web/sparql.py takes updates by POST on the query endpoint too (as the W3C tests
+        # expect) and on a route of their own, described as a service of its own.
+        updaters = [service]
+        if updates != endpoint:
+            updaters.append(_service(graph, updates, dataset, "clustergraph SPARQL Update endpoint"))
+        for updater in updaters:
+            add((updater, SD.supportedLanguage, SD.SPARQL11Update))
+            for fmt in formats.rdf_formats():
+                if not fmt.datasets:  # what the Graph Store accepts as a graph
+                    add((updater, SD.inputFormat, URIRef(W3C_FORMATS + FORMAT_IRIS[fmt.name])))
     return graph
 
 
+def _service(graph: Graph, endpoint: str, dataset: URIRef, title: str) -> BNode:
+    """An ``sd:Service`` at ``endpoint`` over ``dataset``, whose default graph is the union of all graphs."""
+    service = BNode()
+    graph.add((service, RDF.type, SD.Service))
+    graph.add((service, SD.endpoint, URIRef(endpoint)))
+    graph.add((service, DCTERMS.title, Literal(title, lang="en")))
+    # Queries see the union of all graphs as their default graph (store.query's contract).
+    graph.add((service, SD.feature, SD.UnionDefaultGraph))
+    graph.add((service, SD.defaultEntailmentRegime, ENTAILMENT_SIMPLE))
+    graph.add((service, SD.defaultDataset, dataset))
+    return service
+
+
 def choose_rdf_format(request: Request, offered: tuple[formats.Format, ...], *, default: str = "turtle") -> formats.Format:
-    """The offered format ``?format=`` names, else the best match of ``Accept`` (q-values, then
-    specificity, then the order of ``offered``); ``default`` without ``Accept``.
-
-    Raises ``HTTPException`` 400 for a ``?format=`` that is not offered, 406 when ``Accept``
-    allows none of ``offered``.
-    """
-    # TODO(conneg): switch to web/conneg.py once it exists, so there is one negotiation.
-    named = request.query_params.get("format")
-    if named:
-        fmt = formats.lookup(named)
-        if fmt not in offered:
-            raise HTTPException(400, f"format {named!r} is not offered here; use one of {', '.join(f.name for f in offered)}")
-        return fmt
-    accept = request.headers.get("accept", "").strip()
-    if not accept:
-        return formats.lookup(default)
-    ranges = _media_ranges(accept)
-    best: tuple[float, int, int] | None = None
-    chosen: formats.Format | None = None
-    for position, fmt in enumerate(offered):
-        for q, specificity in (_match(r, fmt) for r in ranges):
-            if q <= 0:
-                continue
-            score = (q, specificity, -position)
-            if best is None or score > best:
-                best, chosen = score, fmt
-    if chosen is None:
-        raise HTTPException(406, f"none of {', '.join(f.media_type for f in offered)} is acceptable")
-    return chosen
-
-
-def _media_ranges(accept: str) -> list[tuple[str, float]]:
-    ranges = []
-    for part in accept.split(","):
-        media, *params = (p.strip() for p in part.split(";"))
-        q = 1.0
-        for param in params:
-            key, _, value = param.partition("=")
-            if key.strip().lower() == "q":
-                try:
-                    q = float(value)
-                except ValueError:
-                    q = 0.0
-        if media:
-            ranges.append((media.lower(), q))
-    return ranges
-
-
-def _match(media_range: tuple[str, float], fmt: formats.Format) -> tuple[float, int]:
-    """(q, specificity) of ``fmt`` under one range; q = 0 if it does not match."""
-    media, q = media_range
-    if media == "*/*":
-        return q, 0
-    if media.endswith("/*"):
-        return (q, 1) if fmt.media_type.startswith(media[:-1]) else (0.0, 0)
-    known = formats.lookup(media)
-    return (q, 2) if known is fmt else (0.0, 0)
+    """The offered format ``?format=`` names, else the best match of ``Accept`` (``web.conneg``);
+    ``default`` without ``Accept``. Raises 400 for an unknown ``?format=``, 406 when nothing fits."""
+    return negotiate(
+        request.headers.get("accept"), offered, override=request.query_params.get("format"), default=formats.lookup(default)
+    )
 
 
 def rdf_response(request: Request, graph: Graph, *, default: str = "turtle") -> Response:
@@ -221,8 +199,8 @@ def service_description_response(request: Request, settings: Settings, store: St
     """The Service Description of the endpoint at the request's URL, in the negotiated format.
 
     Blocking (SPARQL over the store on a cache miss): call it from a ``def`` handler.
-    Raises ``HTTPException`` 406 when ``Accept`` allows none of Turtle, RDF/XML,
-    JSON-LD, N-Triples, and 400 for an unknown ``?format=``.
+    Raises ``NotAcceptable`` (406) when ``Accept`` allows none of Turtle, RDF/XML,
+    JSON-LD, N-Triples, and ``InputError`` (400) for an unknown ``?format=``.
     """
     return rdf_response(request, service_description_graph(request, settings, store))
 

@@ -1,0 +1,175 @@
+"""The query executor: worker processes, a timeout that really stops a query, and fresh data after writes."""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from pyoxigraph import Literal, NamedNode, Quad, QueryResultsFormat, parse_query_results
+
+from clustergraph.errors import QueryTimeout
+from clustergraph.query.cache import ResultCache
+from clustergraph.query.evaluation import BAD_QUERY, OK, QueryJob
+from clustergraph.query.executor import ProcessExecutor
+from clustergraph.store import EmbeddedStore
+
+RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+EX = "https://example.org/"
+
+
+def cpu_seconds(pid: int) -> float | None:
+    """User + system CPU time of a live process from /proc, or None if it is gone (or a zombie)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except FileNotFoundError:
+        return None
+    if fields[0] == "Z":
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def wait_until(condition, seconds: float = 10.0) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.05)
+    return condition()
+
+
+def count_of(executor: ProcessExecutor) -> int:
+    outcome = executor.run(QueryJob(COUNT), timeout=30)
+    assert outcome.status == OK, outcome.message
+    return int(json.loads(outcome.body)["results"]["bindings"][0]["n"]["value"])
+
+
+@pytest.fixture
+def executor(store: EmbeddedStore):
+    running = ProcessExecutor(store, workers=2, cache=ResultCache())
+    yield running
+    running.close()
+
+
+def test_a_select_is_answered_by_a_worker_in_the_requested_format(executor: ProcessExecutor, store: EmbeddedStore) -> None:
+    outcome = executor.run(QueryJob(COUNT, results_format="xml"), timeout=30)
+
+    assert outcome.status == OK and outcome.format == "xml"
+    parsed = list(parse_query_results(outcome.body, format=QueryResultsFormat.XML))
+    assert int(parsed[0]["n"].value) == store.count()
+
+
+def test_a_malformed_query_comes_back_with_the_parser_message(executor: ProcessExecutor) -> None:
+    outcome = executor.run(QueryJob("SELECT * WHERE { ?s ?p }"), timeout=30)
+
+    assert outcome.status == BAD_QUERY
+    assert "1:" in outcome.message  # the parser's line:column
+
+
+def test_a_runaway_query_is_killed_at_the_timeout_and_its_cpu_freed(executor: ProcessExecutor) -> None:
+    before = set(executor.worker_pids())
+    failure: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            executor.run(QueryJob(RUNAWAY), timeout=2.0)
+        except BaseException as err:  # noqa: BLE001 - inspected below
+            failure.append(err)
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    # The worker evaluating it is the one whose CPU time grows.
+    assert wait_until(lambda: any((cpu_seconds(p) or 0) > 0.3 for p in before), 10)
+    runner = max(before, key=lambda p: cpu_seconds(p) or 0)
+    thread.join(30)
+
+    assert failure and isinstance(failure[0], QueryTimeout)
+    assert wait_until(lambda: cpu_seconds(runner) is None, 5), "the worker still runs after the timeout"
+    assert runner not in executor.worker_pids()
+    others = [p for p in executor.worker_pids()]
+    spent = [cpu_seconds(p) for p in others]
+    time.sleep(0.5)
+    assert [cpu_seconds(p) for p in others] == spent  # nobody keeps counting
+    assert count_of(executor) > 0  # and the executor still answers
+
+
+def test_a_cheap_lookup_answers_while_a_runaway_query_holds_the_only_warm_worker(store: EmbeddedStore) -> None:
+    executor = ProcessExecutor(store, workers=1)
+    ended: list[BaseException] = []
+
+    def heavy() -> None:
+        try:
+            executor.run(QueryJob(RUNAWAY), timeout=15)
+        except BaseException as err:  # noqa: BLE001 - the executor is closed under it
+            ended.append(err)
+
+    runaway = threading.Thread(target=heavy)
+    try:
+        runaway.start()
+        assert wait_until(lambda: executor.stats()["workers_busy"] == 1, 5)
+
+        outcome = executor.run(QueryJob("ASK { ?s ?p ?o }"), timeout=10)
+
+        assert outcome.status == OK and json.loads(outcome.body)["boolean"] is True
+        assert runaway.is_alive()  # answered while the heavy query was still running
+    finally:
+        executor.close()
+        runaway.join(30)
+
+
+def test_workers_see_a_write_made_after_they_started(executor: ProcessExecutor, store: EmbeddedStore) -> None:
+    before = count_of(executor)
+    quad = Quad(NamedNode(EX + "s"), NamedNode(EX + "p"), Literal("new"), NamedNode(EX + "g"))
+
+    store.apply(add=[quad])
+
+    assert count_of(executor) == before + 1  # also proves the cache is per store version
+    store.apply(remove=[quad])
+    assert count_of(executor) == before
+
+
+def test_an_answer_is_cached_until_the_store_changes(executor: ProcessExecutor, store: EmbeddedStore) -> None:
+    first = executor.run(QueryJob(COUNT), timeout=30)
+    second = executor.run(QueryJob(COUNT), timeout=30)
+
+    assert second.body == first.body
+    assert executor.stats()["cache_hits"] == 1
+
+
+def test_a_worker_that_died_while_idle_is_replaced(executor: ProcessExecutor) -> None:
+    for pid in executor.worker_pids():
+        os.kill(pid, 9)
+    assert wait_until(lambda: all(cpu_seconds(p) is None for p in executor.worker_pids()), 5)
+
+    assert count_of(executor) > 0
+    assert executor.stats()["crashes"] >= 1
+
+
+def test_closing_stops_every_worker(store: EmbeddedStore) -> None:
+    executor = ProcessExecutor(store, workers=2)
+    pids = executor.worker_pids()
+    assert all(cpu_seconds(p) is not None for p in pids)
+
+    executor.close()
+
+    assert wait_until(lambda: all(cpu_seconds(p) is None for p in pids), 5)
+
+
+def test_an_on_disk_store_is_queried_read_only_by_workers_that_follow_writes(tmp_path: Path, loaded_quads: list) -> None:
+    disk = EmbeddedStore(tmp_path / "store")
+    disk.apply(add=loaded_quads)
+    executor = ProcessExecutor(disk, workers=1)
+    try:
+        assert count_of(executor) == len(loaded_quads)
+        disk.apply(add=[Quad(NamedNode(EX + "s"), NamedNode(EX + "p"), Literal("x"), NamedNode(EX + "g"))])
+        assert count_of(executor) == len(loaded_quads) + 1
+        with pytest.raises(QueryTimeout):
+            executor.run(QueryJob(RUNAWAY), timeout=1.0)
+        assert count_of(executor) == len(loaded_quads) + 1
+    finally:
+        executor.close()
+        disk.close()

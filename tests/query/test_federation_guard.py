@@ -1,0 +1,195 @@
+"""Federation safety: SERVICE calls are checked before evaluation, and a refused one makes no connection."""
+
+from __future__ import annotations
+
+import socket
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from clustergraph.query.guard import FederationGuard, FederationRefused
+from clustergraph.query.sparql_text import service_calls
+from clustergraph.settings import Settings
+from conftest import start_server
+
+PUBLIC = "https://sparql.example.org/sparql"
+
+
+def guard(allowlist: list[str], *, allow_private: bool = False, addresses: dict[str, list[str]] | None = None, lookups: list | None = None) -> FederationGuard:
+    """A guard whose DNS answers come from ``addresses`` (recording each lookup in ``lookups``)."""
+
+    def resolve(host: str, port: int) -> list[str]:
+        if lookups is not None:
+            lookups.append(host)
+        if addresses is None or host not in addresses:
+            raise OSError("no such host")
+        return addresses[host]
+
+    settings = Settings(store="memory", service_allowlist=allowlist, service_allow_private=allow_private)
+    return FederationGuard(settings, resolver=resolve)
+
+
+@pytest.mark.parametrize(
+    ("query", "endpoints"),
+    [
+        ("SELECT * { SERVICE <http://a.example/sparql> { ?s ?p ?o } }", ["http://a.example/sparql"]),
+        ("select * { service silent <http://a.example/sparql> { ?s ?p ?o } }", ["http://a.example/sparql"]),
+        ("PREFIX e: <http://a.example/> SELECT * { SERVICE e:sparql { ?s ?p ?o } }", ["http://a.example/sparql"]),
+        ("PREFIX e: <http://a.example/> SELECT * { SERVICE e:a\\/b { ?s ?p ?o } }", ["http://a.example/a/b"]),
+        ("BASE <http://a.example/x/> SELECT * { SERVICE <../sparql> { ?s ?p ?o } }", ["http://a.example/sparql"]),
+        ("SELECT * { SERVICE <http://a.example\\u002Fsparql> { ?s ?p ?o } }", ["http://a.example/sparql"]),
+        ("SELECT * { OPTIONAL { { SERVICE <http://a.example/1> {} } UNION { SERVICE <http://b.example/2> {} } } }",
+         ["http://a.example/1", "http://b.example/2"]),
+        ("SELECT * { SERVICE ?where { ?s ?p ?o } }", [None]),
+        ("INSERT { GRAPH <g> { ?s ?p ?o } } WHERE { SERVICE <http://a.example/sparql> { ?s ?p ?o } }", ["http://a.example/sparql"]),
+        # not calls: in a string, a comment, an IRI, a property name
+        ('SELECT * { ?s <http://x.example/service> "SERVICE <http://a.example/>" } # SERVICE <http://b.example/>',
+         []),
+    ],
+)
+def test_the_lexer_finds_every_service_endpoint_as_the_engine_would_resolve_it(query: str, endpoints: list) -> None:
+    assert [c.endpoint for c in service_calls(query)] == endpoints
+
+
+def test_a_query_without_service_passes_without_any_lookup() -> None:
+    lookups: list = []
+    assert guard([PUBLIC], lookups=lookups).check("SELECT * { ?s ?p ?o }") == []
+    assert lookups == []
+
+
+def test_an_endpoint_off_the_allowlist_is_refused_without_a_dns_lookup() -> None:
+    lookups: list = []
+    with pytest.raises(FederationRefused, match="allow-list"):
+        guard([PUBLIC], lookups=lookups).check("SELECT * { SERVICE <https://other.example.org/sparql> {} }")
+    assert lookups == []
+
+
+def test_an_allowlisted_public_endpoint_is_allowed() -> None:
+    checked = guard([PUBLIC], addresses={"sparql.example.org": ["93.184.216.34"]}).check(
+        f"SELECT * {{ SERVICE <{PUBLIC}> {{ ?s ?p ?o }} }}"
+    )
+    assert checked == [PUBLIC]
+
+
+def test_a_variable_endpoint_is_refused() -> None:
+    with pytest.raises(FederationRefused, match="variable"):
+        guard([PUBLIC]).check("SELECT * { VALUES ?e { <https://sparql.example.org/sparql> } SERVICE ?e { ?s ?p ?o } }")
+
+
+@pytest.mark.parametrize(
+    "address", ["127.0.0.1", "10.1.2.3", "172.16.0.1", "192.168.1.1", "169.254.169.254", "100.64.0.1", "0.0.0.0", "::1", "fe80::1", "fd00::1", "::ffff:127.0.0.1", "224.0.0.1"]
+)
+def test_loopback_private_and_link_local_addresses_are_refused_even_when_allowlisted(address: str) -> None:
+    host_endpoint = "http://internal.example.org/sparql"
+    with pytest.raises(FederationRefused, match="resolves to"):
+        guard([host_endpoint], addresses={"internal.example.org": ["93.184.216.34", address]}).check(
+            f"SELECT * {{ SERVICE <{host_endpoint}> {{}} }}"
+        )
+    literal = f"http://[{address}]/sparql" if ":" in address else f"http://{address}/sparql"
+    with pytest.raises(FederationRefused):
+        guard([literal]).check(f"SELECT * {{ SERVICE <{literal}> {{}} }}")
+
+
+def test_private_addresses_can_be_allowed_explicitly() -> None:
+    endpoint = "http://127.0.0.1:3030/sparql"
+    assert guard([endpoint], allow_private=True).check(f"SELECT * {{ SERVICE <{endpoint}> {{}} }}") == [endpoint]
+
+
+def test_an_allowlisted_host_that_does_not_resolve_is_refused() -> None:
+    with pytest.raises(FederationRefused, match="does not resolve"):
+        guard([PUBLIC], addresses={}).check(f"SELECT * {{ SERVICE <{PUBLIC}> {{}} }}")
+
+
+def test_only_http_endpoints_can_be_called() -> None:
+    with pytest.raises(FederationRefused, match="http"):
+        guard(["file:///etc/passwd"]).check("SELECT * { SERVICE <file:///etc/passwd> {} }")
+
+
+# --- against a live server and a real listening socket ------------------------------------------
+
+RESULT = b'{"head":{"vars":["x"]},"results":{"bindings":[{"x":{"type":"literal","value":"from the listener"}}]}}'
+
+
+class Listener:
+    """A local TCP server that records every connection and answers like a SPARQL endpoint."""
+
+    def __init__(self) -> None:
+        self.sock = socket.create_server(("127.0.0.1", 0))
+        self.sock.settimeout(0.2)
+        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}/sparql"
+        self.connections = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+        self._thread.start()
+
+    def _serve(self) -> None:
+        while not self._stop.is_set():
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                continue
+            self.connections += 1
+            with conn:
+                conn.settimeout(2)
+                try:
+                    conn.recv(65536)
+                    conn.sendall(
+                        b"HTTP/1.1 200 OK\r\ncontent-type: application/sparql-results+json\r\n"
+                        + f"content-length: {len(RESULT)}\r\nconnection: close\r\n\r\n".encode()
+                        + RESULT
+                    )
+                except OSError:
+                    pass
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join(5)
+        self.sock.close()
+
+
+@pytest.fixture
+def listener() -> Iterator[Listener]:
+    running = Listener()
+    yield running
+    running.close()
+
+
+def ask(server_url: str, query: str) -> httpx.Response:
+    return httpx.get(f"{server_url}/sparql", params={"query": query}, headers={"Accept": "application/sparql-results+json"}, timeout=30)
+
+
+def test_a_service_call_to_a_refused_address_makes_no_connection(tmp_path: Path, listener: Listener) -> None:
+    # Allow-listed, but a loopback address: refused unless private addresses are allowed.
+    server = start_server(tmp_path, CLUSTERGRAPH_SERVICE_ALLOWLIST=listener.url)
+    try:
+        allowlisted = ask(server.url, f"SELECT ?x WHERE {{ SERVICE <{listener.url}> {{ ?s ?p ?x }} }}")
+        off_list = ask(server.url, f"SELECT ?x WHERE {{ SERVICE <{listener.url}?other> {{ ?s ?p ?x }} }}")
+        variable = ask(server.url, f"SELECT ?x WHERE {{ BIND(<{listener.url}> AS ?e) SERVICE ?e {{ ?s ?p ?x }} }}")
+        silent = ask(server.url, f"SELECT ?x WHERE {{ SERVICE SILENT <{listener.url}> {{ ?s ?p ?x }} }}")
+    finally:
+        server.stop()
+
+    for response in (allowlisted, off_list, variable, silent):
+        assert response.status_code == 403
+        assert response.headers["content-type"].startswith("application/problem+json")
+    assert "loopback" in allowlisted.json()["detail"]
+    assert listener.connections == 0
+
+
+def test_the_same_call_reaches_the_listener_once_private_addresses_are_allowed(tmp_path: Path, listener: Listener) -> None:
+    """The control for the test above: the listener does see calls the policy lets through."""
+    server = start_server(
+        tmp_path, CLUSTERGRAPH_SERVICE_ALLOWLIST=listener.url, CLUSTERGRAPH_SERVICE_ALLOW_PRIVATE="true"
+    )
+    try:
+        response = ask(server.url, f"SELECT ?x WHERE {{ SERVICE <{listener.url}> {{ ?s ?p ?x }} }}")
+    finally:
+        server.stop()
+
+    assert response.status_code == 200, response.text
+    values = [b["x"]["value"] for b in response.json()["results"]["bindings"]]
+    assert values == ["from the listener"]
+    assert listener.connections == 1
