@@ -35,7 +35,7 @@ from clustergraph.catalog.common import (
 )
 from clustergraph.catalog.labels import LEVELS, awards, levels_of
 from clustergraph.catalog.models import ClusterDetail, ClusterSummary, Member, Page, Ref
-from clustergraph.catalog.query import Catalog, Fragment, boolean, cg_local, compose, is_a, text, values, with_values
+from clustergraph.catalog.query import Catalog, Fragment, boolean, cg_local, compose, is_a, text, values
 from clustergraph.catalog.vocab import narrower
 from clustergraph.namespaces import CG
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from pyoxigraph import DefaultGraph, NamedNode, Quad, RdfFormat, Store as OxStore, Variable, serialize
 
+from clustergraph.namespaces import PREFIXES
 from clustergraph.errors import QueryError, StoreUnavailable
 from clustergraph.store.base import GraphName, QueryResult, Term, update_data_text
 
@@ -116,19 +117,16 @@ class EmbeddedStore:
         return len(self._store)
 
     def dump(self, fmt: RdfFormat, *, graph: GraphName | None = None) -> bytes:
+        options = {"prefixes": PREFIXES} if fmt in (RdfFormat.TURTLE, RdfFormat.TRIG) else {}
         if graph is None and not fmt.supports_datasets:
-            return _union_dump(self._store, fmt)
+            triples = self._store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", use_default_graph_as_union=True)
+            return serialize(triples, format=fmt, **options)
         if graph is None:
-            return self._store.dump(format=fmt)
-        return self._store.dump(format=fmt, from_graph=graph)
+            return self._store.dump(format=fmt, **options)
+        return self._store.dump(format=fmt, from_graph=graph, **options)
 
     def close(self) -> None:
         if self.kind == "disk":
             self._store.flush()
         del self._store
 
-
-def _union_dump(store: OxStore, fmt: RdfFormat) -> bytes:
-    """Every triple of every graph as one graph, for triple-only formats."""
-    triples = store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", use_default_graph_as_union=True)
-    return serialize(triples, format=fmt)

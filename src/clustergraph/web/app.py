@@ -14,7 +14,7 @@ from clustergraph.loading.loader import ensure_loaded
 from clustergraph.settings import Settings
 from clustergraph.store import open_store
 from clustergraph.query.limits import TRUNCATED_HEADER
-from clustergraph.web import api, graph_store, linked_data, metrics, pages, query_ui, service_description, sparql
+from clustergraph.web import api, exports, graph_store, linked_data, metrics, pages, query_ui, service_description, sparql
 from clustergraph.web.errors import install_error_handlers
 
 
@@ -61,6 +61,6 @@ def create_app(settings: Settings) -> FastAPI:
     app.mount("/static", StaticFiles(directory=Path(__file__).resolve().parent / "static"), name="static")
 
     # Order matters: the linked-data catch-all routes come last.
-    for module in (sparql, service_description, graph_store, query_ui, api, pages, metrics, linked_data):
+    for module in (sparql, service_description, graph_store, query_ui, api, exports, pages, metrics, linked_data):
         app.include_router(module.router)
     return app

@@ -2,7 +2,8 @@
 
 ``ui_response(request)`` is the page that ``GET /sparql`` returns to browsers. The catalogue
 is at ``/queries`` (HTML), ``/queries.json`` and ``/queries/{name}.rq``; every example has a
-one-click "Run" link into the UI and links to its results as JSON and CSV.
+one-click "Run" link into the UI and links to its results (JSON and CSV for tables, Turtle
+and JSON-LD for graphs).
 Nothing on these pages calls another host: the YASGUI bundle, prefixes and vocabulary terms
 for autocompletion all come from this service.
 """

@@ -24,7 +24,7 @@
   Yasqe.forkAutocompleter("class", { name: "cgClasses", get: config.terms.classes, bulk: true, persistenceId: "clustergraph_classes" }, false);
   // Set on the defaults object itself: merging a shorter array into the defaults would keep
   // the default (external) autocompleters in the remaining positions.
-  // mutated
+  Yasgui.defaults.yasqe.autocompleters = ["cgPrefixes", "variables", "cgProperties", "cgClasses"];
   Yasgui.defaults.yasqe.prefixCcApi = null;
 
   var yasgui = new Yasgui(document.getElementById("yasgui"), {
