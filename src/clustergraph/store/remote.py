@@ -8,15 +8,18 @@ form, so callers cannot tell the backends apart.
 What differs from the embedded store, and how it is handled:
 
 - **The dataset.** clustergraph keeps every fact in a named graph and queries see
-  their union. Virtuoso's default graph is that union already, but with its system
-  graphs; they are excluded with ``input:default-graph-exclude`` pragmas. Stores with
-  a separate default graph (Fuseki, Oxigraph: ``dialect="generic"``) get the union as
-  ``default-graph-uri``. Both get the named graphs as ``named-graph-uri`` (see
-  ``_dataset`` for the Virtuoso bugs this works around). The list of named graphs is
-  cached for ``graph_cache_seconds`` and renewed on every write made through this
-  object, so graphs another client creates show up within that time. A query with
-  its own ``FROM`` keeps it. The store's own default graph is not part of the dataset
-  (the loader never writes there); ``apply`` refuses quads in it.
+  their union. Virtuoso's default graph is that union already, system graphs
+  included: its system graphs (``virtrdf#`` and a few more) stay visible to queries
+  that range over everything (``?s ?p ?o``, ``?s a ?class``, ``GRAPH ?g``), because
+  every way Virtuoso offers to leave them out gives wrong answers elsewhere (see
+  ``_dataset``). ``named_graphs``, ``quads``, ``count`` and ``dump`` never include
+  them. Stores with a separate default graph (Fuseki, Oxigraph server:
+  ``dialect="generic"``) get the union explicitly, the named graphs as
+  ``default-graph-uri`` and ``named-graph-uri``; that list is cached for
+  ``graph_cache_seconds`` and renewed on every write made through this object, so
+  graphs another client creates show up within that time. A query with its own
+  ``FROM`` keeps it. The store's own default graph is not part of the dataset (the
+  loader never writes there); ``apply`` refuses quads in it.
 - **Writes are not transactions.** Each request is its own commit, and Virtuoso
   runs out of memory above a few thousand triples per ``INSERT DATA``. ``apply``
   therefore sends chunks (``CLEAR SILENT GRAPH``, ``DELETE DATA``, ``INSERT DATA`` of
@@ -212,8 +215,7 @@ class RemoteStore:
         sent = SparqlText.read(body)
         # Checked as sent: given prefixes and bound terms are part of what the store reads.
         require_plain_sparql(sent, service_allowlist=self.service_allowlist, allow_private=self.allow_private_services)
-        pragmas, dataset = self._dataset(sent, default_graph, named_graphs)
-        form = {"query": pragmas + body, **dataset}
+        form = {"query": body, **self._dataset(default_graph, named_graphs, own=sent.has_dataset_clause)}
         if text.is_graph_query:
             return self._graph_result(self._post(self.query_url, form, GRAPH_RESULTS))
         response = self._post(self.query_url, form, SELECT_RESULTS)
@@ -243,7 +245,8 @@ class RemoteStore:
 
     def named_graphs(self) -> list[NamedNode]:
         """The named graphs that hold at least one quad, system graphs left out, sorted."""
-        response = self._post(self.query_url, {"query": "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"}, SELECT_RESULTS)
+        # GROUP BY, not DISTINCT: Virtuoso takes seconds over DISTINCT ?g even on a small store.
+        response = self._post(self.query_url, {"query": "SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"}, SELECT_RESULTS)
         graphs = {
             row["g"]
             for row in _parse_results(response)
@@ -419,36 +422,30 @@ class RemoteStore:
             return ""
         return f"FILTER ({var} NOT IN ({', '.join(_nt(NamedNode(g)) for g in sorted(self.system_graphs))}))"
 
-    def _dataset(self, text: SparqlText, default_graph: Sequence[str] | None, named_graphs: Sequence[str] | None) -> tuple[str, dict]:
-        """Pragmas and protocol parameters that give a query clustergraph's dataset: the union
-        of the named graphs as the default graph, the named graphs for GRAPH, no system graphs.
+    def _dataset(self, default_graph: Sequence[str] | None, named_graphs: Sequence[str] | None, *, own: bool) -> dict:
+        """Protocol parameters that give a query clustergraph's dataset: the union of the
+        named graphs as the default graph, and the named graphs for GRAPH.
 
-        A query with its own FROM / FROM NAMED keeps it, unless graphs are given here.
-
-        Virtuoso answers wrongly under a list of ``default-graph-uri`` (joins with
-        transitive paths come back empty), so there its own union default graph is kept
-        and only the system graphs are excluded from it (``input:default-graph-exclude``).
-        It also answers a GRAPH pattern over a constant outside the named graphs with one
-        bogus solution (ASK true, COUNT 1), so every other IRI the query names is listed
-        as a named graph too: those hold no triples, so the answer is the right, empty one.
+        Graphs given here are passed on as they are. Otherwise Virtuoso is left alone:
+        its default graph is the union already, and every way of restricting its dataset
+        (``default-graph-uri``, ``named-graph-uri``, ``input:*-graph-exclude`` pragmas)
+        was measured to give wrong answers to ordinary queries (joins with property
+        paths come back empty, ``ASK { GRAPH <absent> {...} }`` comes back true), so its
+        system graphs stay visible to queries that range over everything. Other stores
+        get the named graphs (system graphs left out) as both lists. A query with its
+        own FROM / FROM NAMED keeps it.
         """
-        if text.has_dataset_clause and default_graph is None and named_graphs is None:
-            return "", {}
         params: dict[str, list[str]] = {}
-        pragmas = ""
-        graphs = [g.value for g in self._data_graphs()]
         if default_graph is not None:
             params["default-graph-uri"] = list(default_graph) or [NO_GRAPH]
-        elif self.dialect == "virtuoso":
-            pragmas = "".join(f"define input:default-graph-exclude <{g}> " for g in sorted(self.system_graphs))
-        else:
-            params["default-graph-uri"] = graphs or [NO_GRAPH]
-        named = list(named_graphs) if named_graphs is not None else graphs
-        if self.dialect == "virtuoso":
-            listed = set(named)
-            named += sorted({iri for iri in text.iris() if iri not in listed and iri not in self.system_graphs})
-        params["named-graph-uri"] = named or [NO_GRAPH]
-        return pragmas, params
+        if named_graphs is not None:
+            params["named-graph-uri"] = list(named_graphs) or [NO_GRAPH]
+        if self.dialect == "virtuoso" or own:
+            return params
+        graphs = [g.value for g in self._data_graphs()] or [NO_GRAPH]
+        params.setdefault("default-graph-uri", graphs)
+        params.setdefault("named-graph-uri", graphs)
+        return params
 
     def _paged_quads(self, where: str) -> Iterator[Quad]:
         """Run ``SELECT ?s ?p ?o ?g WHERE ...`` to the end, whatever the server's row cap.
