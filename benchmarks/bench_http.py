@@ -19,6 +19,7 @@ import argparse
 import json
 import random
 import re
+import shutil
 import sys
 import tempfile
 import time
@@ -28,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import httpx  # noqa: E402
 from common import RESULTS_DIR, generated_dir, machine_line, parse_size, ratio, size_label, table  # noqa: E402
 from loadclient import Cell, measure, wait_idle  # noqa: E402
-from servers import prepare, start_clustergraph, start_oxigraph, start_rdflib_endpoint, store_copy  # noqa: E402
+from servers import new_run_dir, prepare, query_prepared, start_clustergraph, start_oxigraph, start_rdflib_endpoint, store_copy  # noqa: E402
 
 from clustergraph.examples import load_examples  # noqa: E402
 from clustergraph.settings import Settings  # noqa: E402
@@ -60,13 +61,7 @@ def accept_for(sparql: str) -> str:
 
 def lookup_iris(prepared, n: int, seed: int) -> list[str]:
     """``n`` cluster and actor IRIs, sampled with ``seed`` from the prepared store."""
-    from clustergraph.store import EmbeddedStore
-
-    store = EmbeddedStore(prepared.cg_store)  # read_only=True: close() would flush and fail
-    try:
-        iris = sorted(row["s"].value for row in store.query(LOOKUP_IRIS))
-    finally:
-        store.close()
+    iris = sorted(row["s"].value for row in query_prepared(prepared, LOOKUP_IRIS))
     rng = random.Random(seed)
     return rng.sample(iris, min(n, len(iris)))
 
@@ -99,20 +94,44 @@ def result_size(response: httpx.Response) -> str:
     return str(sum(1 for _ in parse(response.content, format=fmt)))
 
 
-def check_answers(servers, mix) -> dict[str, dict[str, str]]:
-    """Warm every (server, query) with two requests; return the result size each server gives."""
+def check_answers(servers, mix, timeout: float) -> tuple[dict[str, dict[str, str]], dict[tuple[str, str], float]]:
+    """Send every query twice to every server (warm-up); return the result size each server
+    gives and the latency of the second answer. A server that did not answer within
+    ``timeout`` is marked "timeout" for that query and, if it no longer answers a cheap
+    probe (rdflib-endpoint evaluates on its event loop and cannot stop), restarted."""
     sizes: dict[str, dict[str, str]] = {}
+    seconds: dict[tuple[str, str], float] = {}
     for name, texts in mix.items():
         sizes[name] = {}
         for server in servers:
             text = texts[0]
             try:
                 for _ in range(2):
-                    r = httpx.get(server.query_url, params={"query": text}, headers={"Accept": accept_for(text)}, timeout=600)
+                    t0 = time.perf_counter()
+                    r = httpx.get(server.query_url, params={"query": text}, headers={"Accept": accept_for(text)}, timeout=timeout)
+                    seconds[(name, server.name)] = time.perf_counter() - t0
+                    if not r.is_success:
+                        break
                 sizes[name][server.name] = result_size(r) if r.is_success else f"HTTP {r.status_code}"
+            except httpx.TimeoutException:
+                sizes[name][server.name] = f"timeout > {timeout:.0f} s"
+                seconds[(name, server.name)] = float("inf")
+                if wait_idle(lambda: probe(server), timeout=10) >= 10:
+                    print(f"  {server.name} still busy after a timeout: restarted in {server.restart():.1f} s", flush=True)
             except httpx.HTTPError as err:
                 sizes[name][server.name] = f"error: {type(err).__name__}"
-    return sizes
+        print(f"  checked {name}: " + ", ".join(f"{k} {v}" for k, v in sizes[name].items()), flush=True)
+    return sizes, seconds
+
+
+def agreement(values) -> str:
+    """'yes' when every server that answered gave the same size, 'NO' when two differ."""
+    answered = {v for v in values if v.isdigit() or v in ("True", "False")}
+    if len(answered) > 1:
+        return "NO"
+    if not answered:
+        return "-"
+    return "yes" if len(answered) == len(set(values)) else "yes (where answered)"
 
 
 def probe(server) -> bool:
@@ -129,6 +148,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=float, default=120.0, help="per-request timeout")
     parser.add_argument("--slow-cap", type=float, default=10.0,
                         help="skip a server's multi-client cell when its 1-client p50 was above this many seconds")
+    parser.add_argument("--check-timeout", type=float, default=30.0,
+                        help="a query that a server does not answer within this many seconds in the check is not measured there")
     parser.add_argument("--servers", default="clustergraph,oxigraph,rdflib-endpoint")
     parser.add_argument("--cg-store", default="disk,disk-nocache",
                         help="clustergraph variants, comma-separated: disk, memory, disk-nocache, memory-nocache "
@@ -154,32 +175,36 @@ def main(argv: list[str] | None = None) -> int:
     log_dir = Path(tempfile.mkdtemp(prefix="cg-bench-http-"))
 
     servers = []
+    run_dir = new_run_dir(prepared)
     try:
         if "clustergraph" in wanted:
-            disk_servers = 0
-            for kind in (k.strip() for k in args.cg_store.split(",")):
-                location = store_copy(prepared, disk_servers) if kind.startswith("disk") else None
-                disk_servers += kind.startswith("disk")
+            for n, kind in enumerate(k.strip() for k in args.cg_store.split(",")):
+                location = store_copy(prepared.cg_store, run_dir, f"cg-{n}") if kind.startswith("disk") else None
                 servers.append(start_clustergraph(prepared, store=kind, log_dir=log_dir, location=location))
         if "oxigraph" in wanted:
-            servers.append(start_oxigraph(prepared, log_dir=log_dir))
+            servers.append(start_oxigraph(prepared, log_dir=log_dir, location=store_copy(prepared.ox_store, run_dir, "ox")))
         if "rdflib-endpoint" in wanted:
             servers.append(start_rdflib_endpoint(prepared, log_dir=log_dir))
         for s in servers:
             print(f"  {s.name}: {s.url} up in {s.startup_s:.1f} s, RSS {s.rss_mb():.0f} MB (log {s.log})", flush=True)
         print(f"  preparation: " + ", ".join(f"{k} {v:.1f} s" for k, v in prepared.timings.items()))
 
-        sizes = check_answers(servers, mix)
+        sizes, check_s = check_answers(servers, mix, args.check_timeout)
         print("\n## Result sizes (rows / triples) per server — must agree")
         names = [s.name for s in servers]
         print(table(["query", *names, "agree"], [
-            [q, *[sizes[q][n] for n in names], "yes" if len(set(sizes[q].values())) == 1 else "NO"] for q in mix]))
-        broken = {q for q, per in sizes.items() if any(not v.isdigit() and v not in ("True", "False") for v in per.values())}
-        if broken:
-            print(f"  (queries failing on some server are measured where they work: {', '.join(sorted(broken))})")
-
-        # MIX: every query that works on every server once per cycle, the lookup with a new IRI each cycle
-        fixed = [ts[0] for name, ts in mix.items() if name != "lookup" and name not in broken]
+            [q, *[sizes[q][n] for n in names], agreement(sizes[q].values())] for q in mix]))
+        failed = {(q, n) for q, per in sizes.items() for n, v in per.items() if not (v.isdigit() or v in ("True", "False"))}
+        if failed:
+            print("  not measured (failed or timed out in the check): " + "; ".join(f"{q} on {n}" for q, n in sorted(failed)))
+        slow = {q for (q, n), t in check_s.items() if t > args.slow_cap}
+        # MIX: once per cycle every query that every server answers within --slow-cap, the lookup with a new IRI each cycle
+        in_mix = [name for name in mix if name != "lookup" and name not in slow and not any(q == name for q, _ in failed)]
+        left_out = sorted(set(mix) - set(in_mix) - {"lookup"})
+        if not args.no_mix:
+            print(f"  MIX = {len(in_mix)} queries + lookup" + (f"; left out (slower than {args.slow_cap:.0f} s or failing on some server): "
+                                                             f"{', '.join(left_out)}" if left_out else ""))
+        fixed = [mix[name][0] for name in in_mix]
         lookups = mix.get("lookup", [])
         mix_cycle = [t for k in range(max(1, min(50, len(lookups)))) for t in fixed + lookups[k : k + 1]]
         cells: dict[tuple[int, str, str], Cell] = {}
@@ -194,11 +219,15 @@ def main(argv: list[str] | None = None) -> int:
                         reqs = requests_for(server, mix_cycle)
                     else:
                         reqs = requests_for(server, mix[q])
+                    if (q, server.name) in failed:
+                        cells[(clients, q, server.name)] = Cell(skipped=sizes[q][server.name])
+                        continue
                     single = cells.get((1, q, server.name))
                     if clients > 1 and single is not None and single.p50_ms / 1000 > args.slow_cap:
                         cells[(clients, q, server.name)] = Cell(skipped=f"1-client p50 {single.p50_ms / 1000:.1f} s")
                         continue
-                    wait_idle(lambda: probe(server))
+                    if wait_idle(lambda: probe(server), timeout=30) >= 30:
+                        print(f"  {server.name} still busy: restarted in {server.restart():.1f} s", flush=True)
                     cell = measure(reqs, clients=clients, seconds=args.seconds, max_requests=args.max_requests, timeout=args.timeout)
                     cells[(clients, q, server.name)] = cell
                     print(f"  {clients:>2} clients {q[:40]:<40} {server.name:<20} p50 {cell.p50_ms:9.1f} ms  "
@@ -239,6 +268,7 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         for s in servers:
             s.stop()
+        shutil.rmtree(run_dir, ignore_errors=True)
     return 0
 
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import shutil
 import sys
 import tempfile
 import time
@@ -28,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import httpx  # noqa: E402
 from common import RESULTS_DIR, generated_dir, machine_line, parse_size, ratio, size_label, table  # noqa: E402
 from loadclient import measure, wait_idle  # noqa: E402
-from servers import prepare, start_clustergraph  # noqa: E402
+from servers import new_run_dir, prepare, query_prepared, start_clustergraph, store_copy  # noqa: E402
 
 CLUSTERS = """\
 PREFIX cg: <https://w3id.org/clustergraph/ontology/>
@@ -39,13 +40,7 @@ LOOKUP = "SELECT ?p ?o WHERE { <%s> ?p ?o }"
 
 
 def cluster_iris(prepared, n: int, seed: int) -> list[str]:
-    from clustergraph.store import EmbeddedStore
-
-    store = EmbeddedStore(prepared.cg_store)
-    try:
-        iris = sorted(row["c"].value for row in store.query(CLUSTERS))
-    finally:
-        store.close()
+    iris = sorted(row["c"].value for row in query_prepared(prepared, CLUSTERS))
     return random.Random(seed).sample(iris, min(n, len(iris)))
 
 
@@ -72,7 +67,14 @@ def main(argv: list[str] | None = None) -> int:
     prepared = prepare(data_dir, fresh=args.fresh)
     iris = cluster_iris(prepared, args.clusters, args.seed)
     slugs = [iri.rsplit("/", 1)[1] for iri in iris]
-    server = start_clustergraph(prepared, store=args.cg_store, log_dir=Path(tempfile.mkdtemp(prefix="cg-bench-pages-")))
+    run_dir = new_run_dir(prepared)
+    location = store_copy(prepared.cg_store, run_dir, "cg") if args.cg_store.startswith("disk") else None
+    try:
+        server = start_clustergraph(prepared, store=args.cg_store, location=location,
+                                    log_dir=Path(tempfile.mkdtemp(prefix="cg-bench-pages-")))
+    except BaseException:
+        shutil.rmtree(run_dir, ignore_errors=True)
+        raise
     try:
         u = server.url
         routes = {
@@ -125,6 +127,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"\n(raw figures: {out})")
     finally:
         server.stop()
+        shutil.rmtree(run_dir, ignore_errors=True)
     return 0
 
 

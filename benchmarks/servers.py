@@ -16,12 +16,14 @@ process handle.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -63,6 +65,13 @@ class Prepared:
 def prepare(data_dir: Path, *, fresh: bool = False, log=print) -> Prepared:
     """Load the generated folder through the real loader into a disk store, dump it, load Oxigraph."""
     work = SERVERS_DIR / data_dir.name
+    work.mkdir(parents=True, exist_ok=True)
+    with open(SERVERS_DIR / f"{data_dir.name}.lock", "w") as lock:  # one preparation at a time
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        return _prepare(data_dir, work, fresh=fresh, log=log)
+
+
+def _prepare(data_dir: Path, work: Path, *, fresh: bool, log) -> Prepared:
     stamp_file = work / "stamp.json"
     stamp = stamp_of(data_dir)
     prepared = Prepared(data_dir, work, work / "cg-store", work / "all.nq", work / "ox-store")
@@ -72,9 +81,11 @@ def prepare(data_dir: Path, *, fresh: bool = False, log=print) -> Prepared:
             prepared.timings = saved.get("timings", {})
             log(f"reusing prepared stores in {work} (prepared {saved.get('when')})")
             return prepared
-    if work.exists():
-        shutil.rmtree(work)
-    work.mkdir(parents=True)
+    for old in (prepared.cg_store, prepared.dump, prepared.ox_store, stamp_file):
+        if old.is_dir():
+            shutil.rmtree(old)
+        elif old.exists():
+            old.unlink()
     env = {**os.environ, "CLUSTERGRAPH_DATA_DIR": str(data_dir)}
 
     log(f"clustergraph load --store {prepared.cg_store} (data {data_dir}) ...")
@@ -90,7 +101,7 @@ def prepare(data_dir: Path, *, fresh: bool = False, log=print) -> Prepared:
 
     from clustergraph.store import EmbeddedStore
 
-    store = EmbeddedStore(prepared.cg_store)  # read_only=True: close() would flush and fail
+    store = EmbeddedStore(prepared.cg_store)
     try:
         prepared.dump.write_bytes(store.dump(RdfFormat.N_QUADS))
     finally:
@@ -115,12 +126,27 @@ class Server:
     process: subprocess.Popen
     log: Path
     startup_s: float = 0.0
+    argv: list[str] = field(default_factory=list)
+    env: dict | None = None
+    ready_url: str = ""
+    timeout: float = 600.0
+    restarts: int = 0
 
     def rss_mb(self) -> float:
         return rss_mb(self.process.pid)
 
     def stop(self) -> None:
         stop(self.process)
+
+    def restart(self) -> float:
+        """Stop and start again on the same port (a server frozen by a query it cannot cut)."""
+        stop(self.process, timeout=5)
+        started = time.perf_counter()
+        with open(self.log, "ab") as out:
+            self.process = subprocess.Popen(self.argv, env=self.env, stdout=out, stderr=subprocess.STDOUT)
+        wait_until_answers(self.ready_url, self.process, timeout=self.timeout, log=self.log)
+        self.restarts += 1
+        return time.perf_counter() - started
 
 
 def _start(name: str, argv: list[str], *, env: dict | None, ready_path: str, query_path: str, port: int,
@@ -135,19 +161,21 @@ def _start(name: str, argv: list[str], *, env: dict | None, ready_path: str, que
     except BaseException:
         stop(process)
         raise
-    return Server(name, url, url + query_path, process, log, time.perf_counter() - started)
+    return Server(name, url, url + query_path, process, log, time.perf_counter() - started,
+                  argv=argv, env=env, ready_url=url + ready_path, timeout=timeout)
 
 
-def store_copy(prepared: Prepared, n: int) -> Path:
-    """The n-th copy of the prepared clustergraph store (0 = the store itself): RocksDB
-    lets one process open a store, so a second clustergraph server needs its own copy."""
-    if n == 0:
-        return prepared.cg_store
-    copy = prepared.work / f"cg-store-copy{n}"
-    if copy.exists():
-        shutil.rmtree(copy)
-    shutil.copytree(prepared.cg_store, copy, ignore=shutil.ignore_patterns("LOCK"))
+def store_copy(source: Path, run_dir: Path, name: str) -> Path:
+    """A copy of a prepared store for one server of one run: RocksDB lets one process open
+    a store, and several servers (or several benchmark runs at once) must not share one."""
+    copy = run_dir / name
+    shutil.copytree(source, copy, ignore=shutil.ignore_patterns("LOCK"))
     return copy
+
+
+def new_run_dir(prepared: Prepared) -> Path:
+    """A private folder for one benchmark run's store copies (remove it when done)."""
+    return Path(tempfile.mkdtemp(prefix="run-", dir=prepared.work))
 
 
 def start_clustergraph(prepared: Prepared, *, store: str, log_dir: Path, timeout: float = 3600,
@@ -172,9 +200,9 @@ def start_clustergraph(prepared: Prepared, *, store: str, log_dir: Path, timeout
                   port=port, log_dir=log_dir, timeout=timeout)
 
 
-def start_oxigraph(prepared: Prepared, *, log_dir: Path, timeout: float = 300) -> Server:
+def start_oxigraph(prepared: Prepared, *, log_dir: Path, timeout: float = 300, location: Path | None = None) -> Server:
     port = free_port()
-    argv = [_bin("oxigraph"), "serve", "--location", str(prepared.ox_store), "--bind", f"127.0.0.1:{port}",
+    argv = [_bin("oxigraph"), "serve", "--location", str(location or prepared.ox_store), "--bind", f"127.0.0.1:{port}",
             "--union-default-graph"]
     return _start("oxigraph serve", argv, env=None, ready_path="/query?query=ASK%7B%7D", query_path="/query",
                   port=port, log_dir=log_dir, timeout=timeout)
@@ -185,3 +213,14 @@ def start_rdflib_endpoint(prepared: Prepared, *, log_dir: Path, timeout: float =
     argv = [_bin("rdflib-endpoint"), "serve", str(prepared.dump), "--host", "127.0.0.1", "--port", str(port)]
     return _start("rdflib-endpoint", argv, env=None, ready_path="/?query=ASK%7B%7D", query_path="/",
                   port=port, log_dir=log_dir, timeout=timeout)
+
+
+def query_prepared(prepared: Prepared, sparql: str) -> list:
+    """Rows of a query over the prepared clustergraph store, opened read-only (no lock)."""
+    from pyoxigraph import Store
+
+    store = Store.read_only(str(prepared.cg_store))
+    try:
+        return list(store.query(sparql, use_default_graph_as_union=True))
+    finally:
+        del store

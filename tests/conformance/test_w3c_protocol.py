@@ -21,7 +21,7 @@ from clustergraph.conformance.expected import EXPECTED_FAILURES
 from clustergraph.conformance.manifest import ManifestTest, load_suites
 from clustergraph.conformance.runner import Endpoints, Runner, rewrite_path
 from clustergraph.conformance.server import conformance_environment
-from conftest import LiveServer, start_server
+from support.servers import LiveServer, start_server
 
 W3C = Path(__file__).resolve().parent / "w3c"
 TESTS = load_suites(W3C)

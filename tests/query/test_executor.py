@@ -14,7 +14,7 @@ from pyoxigraph import Literal, NamedNode, Quad, QueryResultsFormat, parse_query
 from clustergraph.errors import QueryTimeout
 from clustergraph.query.cache import ResultCache
 from clustergraph.query.evaluation import BAD_QUERY, OK, QueryJob
-from clustergraph.query.executor import ProcessExecutor
+from clustergraph.query.executor import ProcessExecutor, ThreadExecutor
 from clustergraph.store import EmbeddedStore
 
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
@@ -173,3 +173,49 @@ def test_an_on_disk_store_is_queried_read_only_by_workers_that_follow_writes(tmp
     finally:
         executor.close()
         disk.close()
+
+
+def test_the_thread_executor_answers_through_the_store_interface(store: EmbeddedStore) -> None:
+    """Remote stores evaluate elsewhere: jobs go through ``store.query`` in a thread, same outcomes."""
+    executor = ThreadExecutor(store, workers=2, cache=ResultCache())
+    try:
+        outcome = executor.run(QueryJob(COUNT, results_format="csv"), timeout=30)
+        bad = executor.run(QueryJob("SELECT * WHERE {"), timeout=30)
+    finally:
+        executor.close()
+
+    assert outcome.status == OK
+    assert outcome.body.decode().splitlines() == ["n", str(store.count())]
+    assert bad.status == BAD_QUERY
+
+
+def test_the_event_loop_path_answers_and_cuts_a_runaway_query(executor: ProcessExecutor) -> None:
+    """``run_async`` waits on the worker's socket from the event loop; the timeout still kills."""
+    import asyncio
+
+    async def scenario() -> tuple:
+        answered = await executor.run_async(QueryJob(COUNT, results_format="tsv"), timeout=30)
+        pids = set(executor.worker_pids())
+        with pytest.raises(QueryTimeout):
+            await executor.run_async(QueryJob(RUNAWAY), timeout=1.5)
+        return answered, pids
+
+    answered, before = asyncio.run(scenario())
+
+    assert answered.status == OK and answered.body.decode().splitlines()[0] == "?n"
+    gone = before - set(executor.worker_pids())
+    assert len(gone) == 1
+    assert wait_until(lambda: all(cpu_seconds(p) is None for p in gone), 5)
+    assert count_of(executor) > 0
+
+
+def test_a_lost_zygote_is_replaced_and_holds_the_current_data(executor: ProcessExecutor, store: EmbeddedStore) -> None:
+    store.apply(add=[Quad(NamedNode(EX + "late"), NamedNode(EX + "p"), Literal("x"), NamedNode(EX + "g"))])
+    expected = store.count()
+    doomed = [executor.zygote_pid, *executor.worker_pids()]
+    for pid in doomed:
+        os.kill(pid, 9)
+    assert wait_until(lambda: all(cpu_seconds(p) is None for p in doomed), 5)
+
+    assert count_of(executor) == expected
+    assert executor.zygote_pid not in doomed

@@ -11,9 +11,10 @@ import httpx
 import pytest
 
 from clustergraph.query.guard import FederationGuard, FederationRefused
+from clustergraph.query.service_relay import ServiceRelay
 from clustergraph.query.sparql_text import service_calls
 from clustergraph.settings import Settings
-from conftest import start_server
+from support.servers import start_server
 
 PUBLIC = "https://sparql.example.org/sparql"
 
@@ -68,10 +69,11 @@ def test_an_endpoint_off_the_allowlist_is_refused_without_a_dns_lookup() -> None
 
 
 def test_an_allowlisted_public_endpoint_is_allowed() -> None:
-    checked = guard([PUBLIC], addresses={"sparql.example.org": ["93.184.216.34"]}).check(
-        f"SELECT * {{ SERVICE <{PUBLIC}> {{ ?s ?p ?o }} }}"
-    )
-    assert checked == [PUBLIC]
+    query = f"SELECT * {{ SERVICE <{PUBLIC}> {{ ?s ?p ?o }} }}"
+    [call] = guard([PUBLIC], addresses={"sparql.example.org": ["93.184.216.34"]}).check(query)
+    assert call.endpoint == PUBLIC
+    start, end, endpoint = call.span
+    assert query[start:end] == f"<{PUBLIC}>" and endpoint == PUBLIC
 
 
 def test_a_variable_endpoint_is_refused() -> None:
@@ -95,7 +97,8 @@ def test_loopback_private_and_link_local_addresses_are_refused_even_when_allowli
 
 def test_private_addresses_can_be_allowed_explicitly() -> None:
     endpoint = "http://127.0.0.1:3030/sparql"
-    assert guard([endpoint], allow_private=True).check(f"SELECT * {{ SERVICE <{endpoint}> {{}} }}") == [endpoint]
+    [call] = guard([endpoint], allow_private=True).check(f"SELECT * {{ SERVICE <{endpoint}> {{}} }}")
+    assert call.endpoint == endpoint
 
 
 def test_an_allowlisted_host_that_does_not_resolve_is_refused() -> None:
@@ -113,10 +116,20 @@ def test_only_http_endpoints_can_be_called() -> None:
 RESULT = b'{"head":{"vars":["x"]},"results":{"bindings":[{"x":{"type":"literal","value":"from the listener"}}]}}'
 
 
-class Listener:
-    """A local TCP server that records every connection and answers like a SPARQL endpoint."""
+def http_answer(status: str, body: bytes = b"", **headers: str) -> bytes:
+    head = f"HTTP/1.1 {status}\r\ncontent-length: {len(body)}\r\nconnection: close\r\n"
+    head += "".join(f"{k.replace('_', '-')}: {v}\r\n" for k, v in headers.items())
+    return head.encode() + b"\r\n" + body
 
-    def __init__(self) -> None:
+
+SPARQL_ANSWER = http_answer("200 OK", RESULT, content_type="application/sparql-results+json")
+
+
+class Listener:
+    """A local TCP server that records every connection and answers with ``answer`` (None: never answers)."""
+
+    def __init__(self, answer: bytes | None = SPARQL_ANSWER) -> None:
+        self.answer = answer
         self.sock = socket.create_server(("127.0.0.1", 0))
         self.sock.settimeout(0.2)
         self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}/sparql"
@@ -136,11 +149,10 @@ class Listener:
                 conn.settimeout(2)
                 try:
                     conn.recv(65536)
-                    conn.sendall(
-                        b"HTTP/1.1 200 OK\r\ncontent-type: application/sparql-results+json\r\n"
-                        + f"content-length: {len(RESULT)}\r\nconnection: close\r\n\r\n".encode()
-                        + RESULT
-                    )
+                    if self.answer is None:
+                        self._stop.wait(10)
+                    else:
+                        conn.sendall(self.answer)
                 except OSError:
                     pass
 
@@ -193,3 +205,78 @@ def test_the_same_call_reaches_the_listener_once_private_addresses_are_allowed(t
     values = [b["x"]["value"] for b in response.json()["results"]["bindings"]]
     assert values == ["from the listener"]
     assert listener.connections == 1
+
+
+def test_a_service_call_is_cut_at_the_per_call_timeout(tmp_path: Path) -> None:
+    silent = Listener(answer=None)  # accepts, never answers
+    server = start_server(
+        tmp_path,
+        CLUSTERGRAPH_SERVICE_ALLOWLIST=silent.url,
+        CLUSTERGRAPH_SERVICE_ALLOW_PRIVATE="true",
+        CLUSTERGRAPH_SERVICE_TIMEOUT="1",
+        CLUSTERGRAPH_QUERY_TIMEOUT="60",
+    )
+    try:
+        failed = ask(server.url, f"SELECT ?x WHERE {{ SERVICE <{silent.url}> {{ ?s ?p ?x }} }}")
+        tolerated = ask(server.url, f"SELECT ?x WHERE {{ SERVICE SILENT <{silent.url}> {{ ?s ?p ?x }} }}")
+    finally:
+        server.stop()
+        silent.close()
+
+    assert failed.status_code == 500  # the call failed; not a 503 query timeout
+    assert "did not answer within 1 s" in failed.json()["detail"]
+    assert tolerated.status_code == 200 and tolerated.json()["results"]["bindings"] == [{}]
+    assert silent.connections >= 1
+
+
+def relay_for(resolver=None, *, allow_private: bool = True, max_bytes: int = 1_000_000) -> ServiceRelay:
+    return ServiceRelay(timeout=5, allow_private=allow_private, max_bytes=max_bytes, resolver=resolver)
+
+
+def test_the_relay_does_not_follow_redirects() -> None:
+    target = Listener()
+    redirect = Listener(answer=http_answer("302 Found", location=target.url))
+    relay = relay_for()
+    try:
+        with pytest.raises(Exception, match="redirect"):
+            relay.call("POST", redirect.url, b"SELECT * {}", {"content-type": "application/sparql-query"})
+    finally:
+        relay.close()
+        redirect.close()
+        target.close()
+    assert redirect.connections == 1 and target.connections == 0
+
+
+def test_the_relay_checks_the_address_it_connects_to(listener: Listener) -> None:
+    # The guard saw a public address; by the time of the call the name points to loopback.
+    port = int(listener.url.split(":")[2].split("/")[0])
+    relay = relay_for(lambda host, _port: ["127.0.0.1"], allow_private=False)
+    try:
+        with pytest.raises(Exception, match="resolves to 127.0.0.1"):
+            relay.call("POST", f"http://rebinding.example.org:{port}/sparql", b"SELECT * {}", {})
+    finally:
+        relay.close()
+    assert listener.connections == 0
+
+
+def test_the_relay_caps_the_size_of_an_answer(listener: Listener) -> None:
+    relay = relay_for(max_bytes=10)
+    try:
+        with pytest.raises(Exception, match="more than 10 bytes"):
+            relay.call("POST", listener.url, b"SELECT * {}", {})
+    finally:
+        relay.close()
+
+
+def test_the_relay_rewrites_only_the_endpoint_spans(listener: Listener) -> None:
+    query = f"SELECT ?x WHERE {{ SERVICE <{listener.url}> {{ ?s ?p ?x }} }}"
+    [call] = service_calls(query)
+    relay = relay_for()
+    try:
+        rewritten = relay.rewrite(query, [call.span])
+        status, _type, body = relay.call("POST", listener.url, b"", {})
+    finally:
+        relay.close()
+    assert rewritten.startswith("SELECT ?x WHERE { SERVICE <http://127.0.0.1:") and rewritten.endswith("> { ?s ?p ?x } }")
+    assert listener.url not in rewritten
+    assert status == 200 and body == RESULT

@@ -1,83 +1,77 @@
-"""Backends for the store contract: embedded (memory, disk) and a real Virtuoso.
+"""Backends for the store contract: embedded (memory, disk), a real Virtuoso and a real
+Oxigraph server (the generic code path, for stores whose default graph is not the union).
 
-The Virtuoso backends need ``CLUSTERGRAPH_TEST_VIRTUOSO_URL`` (with ``_USER`` and
+The Virtuoso backend needs ``CLUSTERGRAPH_TEST_VIRTUOSO_URL`` (with ``_USER`` and
 ``_PASSWORD``), as printed by ``.ci/virtuoso.sh start``. That store is for tests
 only: every test empties it first. Without the variable the Virtuoso tests skip
-locally, and FAIL when ``CI`` is set, so CI cannot silently drop them.
+locally, and FAIL when ``CI`` is set, so CI cannot silently drop them. The Oxigraph
+server (``oxigraph`` from PyPI, the ``test`` extra) is started here, in memory, on a
+free loopback port.
 """
 
 from __future__ import annotations
 
-import os
+import shutil
+import socket
+import subprocess
+import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
+import httpx
 import pytest
 
 from clustergraph.store import EmbeddedStore
 from clustergraph.store.base import Store
 from clustergraph.store.remote import RemoteStore
-
-URL_VARIABLE = "CLUSTERGRAPH_TEST_VIRTUOSO_URL"
-ROOT = Path(__file__).resolve().parent.parent.parent
-VIRTUOSO_SCRIPT = ROOT / ".ci" / "virtuoso.sh"
+from store_backends import Virtuoso, emptied, on_ci, require_virtuoso
 
 BACKENDS = [
     pytest.param("memory", id="memory"),
     pytest.param("disk", id="disk"),
     pytest.param("virtuoso", id="virtuoso", marks=pytest.mark.virtuoso),
-    # The code path of stores whose default graph is not the union (Fuseki, Oxigraph), run on Virtuoso.
-    pytest.param("generic", id="virtuoso-generic-dialect", marks=pytest.mark.virtuoso),
+    pytest.param("oxigraph-server", id="oxigraph-server"),
 ]
 
 
-@dataclass(frozen=True)
-class Virtuoso:
-    url: str
-    user: str
-    password: str
-    sql_port: str
-
-    @property
-    def anonymous_url(self) -> str:
-        return self.url.removesuffix("-auth")
-
-    def open(self, **options) -> RemoteStore:
-        return RemoteStore(self.url, user=self.user, password=self.password, **options)
-
-
-def on_ci() -> bool:
-    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
-
-
-def require_virtuoso() -> Virtuoso:
-    """The test Virtuoso from the environment; skip locally, fail on CI, when it is not configured."""
-    url = os.environ.get(URL_VARIABLE)
-    if not url:
-        message = f"{URL_VARIABLE} is not set: start Virtuoso with `source .ci/virtuoso.sh start`"
+@pytest.fixture(scope="session")
+def oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The query URL of an in-memory ``oxigraph serve`` on a free loopback port."""
+    binary = shutil.which("oxigraph")
+    if binary is None:
+        message = "the oxigraph server is not installed (pip install -e '.[test]')"
         if on_ci():
-            pytest.fail(f"CI must run the Virtuoso tests, but {message}")
+            pytest.fail(message)
         pytest.skip(message)
-    return Virtuoso(
-        url=url,
-        user=os.environ.get("CLUSTERGRAPH_TEST_VIRTUOSO_USER", "dba"),
-        password=os.environ.get("CLUSTERGRAPH_TEST_VIRTUOSO_PASSWORD", ""),
-        sql_port=os.environ.get("CLUSTERGRAPH_TEST_VIRTUOSO_SQL_PORT", "1111"),
-    )
-
-
-def emptied(store: Store) -> Store:
-    """The test Virtuoso with every named graph cleared, so tests never see each other's data."""
-    graphs = store.named_graphs()
-    if graphs:
-        store.apply(clear_graphs=graphs)
-    assert store.count() == 0
-    return store
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    log = open(tmp_path_factory.mktemp("oxigraph") / "server.log", "wb")
+    process = subprocess.Popen([binary, "serve", "--bind", f"127.0.0.1:{port}"], stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}/query"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            if httpx.post(url, data={"query": "ASK {}"}, timeout=1).status_code == 200:
+                break
+        except httpx.HTTPError:
+            pass
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            pytest.fail(f"oxigraph serve did not answer on port {port}")
+        time.sleep(0.05)
+    yield url
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+    log.close()
 
 
 @pytest.fixture
 def virtuoso() -> Virtuoso:
+    """The test Virtuoso (skips locally, fails on CI, when it is not configured)."""
     return require_virtuoso()
 
 
@@ -98,7 +92,12 @@ def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
         store: Store = EmbeddedStore(None)
     elif kind == "disk":
         store = EmbeddedStore(tmp_path / "store")
+    elif kind == "virtuoso":
+        store = emptied(require_virtuoso().open())
+        assert store.dialect == "virtuoso"
     else:
-        store = emptied(require_virtuoso().open(dialect=None if kind == "virtuoso" else "generic"))
+        query_url = request.getfixturevalue("oxigraph_server")
+        store = emptied(RemoteStore(query_url, update_url=query_url.replace("/query", "/update")))
+        assert store.dialect == "generic"
     yield store
     store.close()

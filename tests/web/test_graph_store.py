@@ -18,7 +18,7 @@ from rdflib.namespace import SKOS
 
 from clustergraph.loading.validation import to_rdflib
 from clustergraph.settings import DEFAULT_BASE_IRI
-from conftest import LiveServer, start_server
+from support.servers import LiveServer, start_server
 
 TOKEN = "gsp-test-token"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}

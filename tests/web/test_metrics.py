@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from clustergraph.web.metrics import BUCKETS, Metrics
-from conftest import LiveServer, start_server
+from support.servers import LiveServer, start_server
 
 SAMPLE = re.compile(r"^(?P<name>[a-z_]+)(?:\{(?P<labels>[^}]*)\})? (?P<value>[0-9.e+-]+)$")
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"

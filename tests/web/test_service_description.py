@@ -20,7 +20,7 @@ from rdflib.namespace import RDF
 from clustergraph.conformance.manifest import load_suites
 from clustergraph.conformance.server import conformance_environment
 from clustergraph.namespaces import SD, VOID
-from conftest import LiveServer, start_server
+from support.servers import LiveServer, start_server
 
 RDF_TYPE = NamedNode(str(RDF.type))
 PARSERS = {"text/turtle": "turtle", "application/rdf+xml": "xml", "application/ld+json": "json-ld"}

@@ -23,7 +23,7 @@ from rdflib.namespace import RDF
 from SPARQLWrapper import CSV, JSON, POST, POSTDIRECTLY, TURTLE, XML, SPARQLWrapper
 
 from clustergraph.namespaces import SD
-from conftest import LiveServer, start_server
+from support.servers import LiveServer, start_server
 
 TOKEN = "protocol-test-token"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}

@@ -32,6 +32,7 @@ from clustergraph.loading.parse import skolemize
 from clustergraph.loading.report import Report
 from clustergraph.loading.validation import Change, ShaclGate
 from clustergraph.query.guard import FederationGuard
+from clustergraph.query.service_relay import ServiceRelay
 from clustergraph.query.sparql_text import request_form, update_operations
 from clustergraph.store.base import Store
 
@@ -118,10 +119,12 @@ def apply_update(
     gate: ShaclGate | None,
     guard: FederationGuard,
     skolem_base: str,
+    relay: ServiceRelay | None = None,
 ) -> UpdateResult:
     """Run ``request`` against ``store`` if the change it makes conforms to the shapes.
 
-    ``gate=None`` commits without validation (``settings.validate_writes`` off). Raises
+    ``gate=None`` commits without validation (``settings.validate_writes`` off). Allowed
+    ``SERVICE`` calls go through ``relay`` (timeout, address check) when one is given. Raises
     ``QueryError`` (400) for a malformed or conflicting update, ``Forbidden`` (403) for
     ``LOAD`` and refused ``SERVICE`` calls, ``ValidationFailed`` (422, with the report)
     when the change breaks the shapes; in each case nothing is written. The caller
@@ -130,7 +133,9 @@ def apply_update(
     started = time.perf_counter()
     timings: dict[str, float] = {}
     text = prepared_text(request)
-    guard.check(text, base_iri=request.base_iri)
+    spans = [c.span for c in guard.check(text, base_iri=request.base_iri) if c.span is not None]
+    if spans and relay is not None:
+        text = relay.rewrite(text, spans)
     change = change_of(store, text, base_iri=request.base_iri, skolem_base=skolem_base)
     timings["run"] = time.perf_counter() - started
     report = None

@@ -7,6 +7,7 @@ are outcomes, not exceptions, so they cross the process boundary as plain data.
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from pyoxigraph import Store as OxStore
 
 from clustergraph import formats
 from clustergraph.errors import ClusterGraphError
+from clustergraph.query.service_relay import ServiceRelay
 from clustergraph.query.limits import ResultLimits, ResultTooLarge, serialize_boolean, serialize_solutions, serialize_triples
 from clustergraph.store.base import QueryResult
 
@@ -26,6 +28,9 @@ NOT_ACCEPTABLE = "not_acceptable"  # 406: no acceptable format for this kind of 
 TOO_LARGE = "too_large"  # 507: over the response-size cap
 FAILED = "failed"  # 500/502: the engine or a federated call failed
 HTTP_STATUS = {OK: 200, BAD_QUERY: 400, NOT_ACCEPTABLE: 406, TOO_LARGE: 507, FAILED: 500}
+
+
+_VOLATILE = re.compile(r"\b(?:RAND|NOW|UUID|STRUUID|BNODE)\s*\(", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -48,10 +53,22 @@ class QueryJob:
     max_rows: int = 100_000
     max_bytes: int = 50_000_000
     prefixes: tuple[tuple[str, str], ...] = ()  # for graph results in Turtle, TriG, RDF/XML, JSON-LD
+    # Allowed SERVICE calls as (start, end, endpoint) spans of ``sparql``: made through the relay.
+    services: tuple[tuple[int, int, str], ...] = ()
+    service_timeout: float = 10.0
+    service_allow_private: bool = False
 
     @property
     def limits(self) -> ResultLimits:
         return ResultLimits(self.max_rows, self.max_bytes)
+
+    @property
+    def cacheable(self) -> bool:
+        """False for answers that may differ between two runs over the same data:
+        federated calls, and the functions that give a new value each time."""
+        if self.services:
+            return False
+        return _VOLATILE.search(self.sparql) is None
 
     def cache_key(self) -> tuple:
         return (
@@ -73,7 +90,7 @@ class QueryOutcome:
     status: str
     body: bytes = b""
     format: str | None = None  # name of the format the body is in
-    rows: int = 0
+    rows: int | None = None
     truncated: bool = False
     message: str = ""
     seconds: float = 0.0
@@ -88,7 +105,23 @@ Runner = Callable[[QueryJob], QueryResult]
 
 
 def pyoxigraph_runner(engine: OxStore) -> Runner:
-    """Evaluate jobs on a pyoxigraph store directly (in a worker process)."""
+    """Evaluate jobs on a pyoxigraph store directly (in a worker process).
+
+    Jobs with SERVICE calls have them rewritten to this process's ``ServiceRelay``
+    (started on first need), which makes each call under the federation policy.
+    """
+    relays: dict[tuple, ServiceRelay] = {}
+
+    def sparql_of(job: QueryJob) -> str:
+        if not job.services:
+            return job.sparql
+        key = (job.service_timeout, job.service_allow_private, job.max_bytes)
+        if key not in relays:
+            for old in relays.values():
+                old.close()
+            relays.clear()
+            relays[key] = ServiceRelay(timeout=job.service_timeout, allow_private=job.service_allow_private, max_bytes=job.max_bytes)
+        return relays[key].rewrite(job.sparql, job.services)
 
     def run(job: QueryJob) -> QueryResult:
         options: dict = {"base_iri": job.base_iri}
@@ -98,7 +131,7 @@ def pyoxigraph_runner(engine: OxStore) -> Runner:
             options["named_graphs"] = [NamedNode(g) for g in job.named_graphs or ()]
         elif job.union_default:
             options["use_default_graph_as_union"] = True
-        return engine.query(job.sparql, **options)
+        return engine.query(sparql_of(job), **options)
 
     return run
 
@@ -125,8 +158,10 @@ def evaluate(run: Runner, job: QueryJob) -> QueryOutcome:
         result = run(job)
     except SyntaxError as err:
         return done(BAD_QUERY, message=str(err))
-    except ClusterGraphError as err:  # QueryError from a store wrapper
-        return done(BAD_QUERY if err.http_status == 400 else FAILED, message=str(err))
+    except ClusterGraphError as err:  # from a remote store, evaluated in-process: keep its own status
+        if err.http_status == 400:
+            return done(BAD_QUERY, message=str(err))
+        raise
     except (OSError, ValueError, RuntimeError) as err:
         return done(FAILED, message=f"the query could not be evaluated: {err}")
     kind = "rdf" if isinstance(result, QueryTriples) else "results"
@@ -139,7 +174,7 @@ def evaluate(run: Runner, job: QueryJob) -> QueryOutcome:
         if isinstance(result, QueryBoolean):
             out = serialize_boolean(result, fmt)
         elif isinstance(result, QuerySolutions):
-            out = serialize_solutions(result, fmt, job.limits)
+            out = serialize_solutions(result, fmt, job.limits, again=lambda: run(job))
         else:
             out = serialize_triples(result, fmt, job.limits, prefixes=dict(job.prefixes))
     except ResultTooLarge as err:

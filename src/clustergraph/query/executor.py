@@ -32,6 +32,7 @@ the work, so jobs run in a thread with the same timeout.
 
 from __future__ import annotations
 
+import asyncio
 import ctypes
 import logging
 import multiprocessing
@@ -58,16 +59,42 @@ log = logging.getLogger("clustergraph.query")
 
 # How long a job waits for an idle worker before another is forked.
 SPARE_AFTER = 0.05
-# How long the zygote may take to start and answer its first probe.
+# Answers up to this size are read on the event loop; larger ones in a thread.
+INLINE_BODY_BYTES = 256 * 1024
+# How long a zygote may take to start and answer: a fresh interpreter imports modules first.
 ZYGOTE_START_TIMEOUT = 60.0
+FORKED_START_TIMEOUT = 10.0
 PROBE_QUERY = "SELECT * WHERE { GRAPH ?g { ?s ?p ?o } } LIMIT 1"
+
+
+async def _readable(fd: int, timeout: float) -> bool:
+    """Wait on the event loop until ``fd`` can be read (data or EOF); False after ``timeout`` seconds."""
+    loop = asyncio.get_running_loop()
+    ready = loop.create_future()
+
+    def settle(value: bool) -> None:
+        if not ready.done():
+            ready.set_result(value)
+
+    loop.add_reader(fd, settle, True)
+    timer = loop.call_later(timeout, settle, False)  # cheaper than wait_for, which makes a task
+    try:
+        return await ready
+    finally:
+        timer.cancel()
+        loop.remove_reader(fd)
+        os.set_blocking(fd, True)  # uvloop leaves watched descriptors non-blocking
 
 
 class Executor(Protocol):
     """Runs read jobs with a hard timeout."""
 
     def run(self, job: QueryJob, *, timeout: float) -> QueryOutcome:
-        """The outcome of ``job``; raises ``QueryTimeout`` when it runs out of time."""
+        """The outcome of ``job``; raises ``QueryTimeout`` when it runs out of time. Blocking."""
+        ...
+
+    async def run_async(self, job: QueryJob, *, timeout: float) -> QueryOutcome:
+        """``run`` for the event loop: never blocks it."""
         ...
 
     def stats(self) -> dict[str, float]:
@@ -122,6 +149,9 @@ class ThreadExecutor:
             self._cache.put(key, outcome)
         return outcome
 
+    async def run_async(self, job: QueryJob, *, timeout: float) -> QueryOutcome:
+        return await asyncio.to_thread(self.run, job, timeout=timeout)
+
     def stats(self) -> dict[str, float]:
         return {"timeouts": self.timeouts, **_cache_stats(self._cache)}
 
@@ -131,7 +161,7 @@ class ThreadExecutor:
 
 def _cache_key(store: Store, job: QueryJob) -> tuple | None:
     version = getattr(store, "version", None)
-    return None if version is None else (version, job.cache_key())
+    return None if version is None or not job.cacheable else (version, job.cache_key())
 
 
 def _cache_stats(cache: ResultCache | None) -> dict[str, float]:
@@ -172,18 +202,35 @@ def _worker_main(conn: Connection, engine, path: str | None) -> None:
         except (EOFError, OSError):
             return
         outcome = evaluate(run, job)
-        conn.send_bytes(pickle.dumps(replace(outcome, body=b""), protocol=pickle.HIGHEST_PROTOCOL))
+        # A small header first (with the body's size), so the server knows how to read the body.
+        conn.send_bytes(pickle.dumps((replace(outcome, body=b""), len(outcome.body)), protocol=pickle.HIGHEST_PROTOCOL))
         conn.send_bytes(outcome.body)
 
 
 def _zygote_main(ctl: Connection, engine, path: str | None) -> None:
-    """Fork workers on request; single-threaded. ``engine`` is the inherited store (memory) or None (disk)."""
+    """Fork workers on request; single-threaded.
+
+    ``engine`` is the inherited in-memory store; with ``path`` (disk) each worker opens the
+    store itself; with neither, the zygote starts empty and is sent the data (``load``).
+    """
     _die_with_parent()
-    _close_fds_except(ctl.fileno())
-    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # workers are reaped by the kernel
+    # The server's signal set-up is inherited: its handlers and the event loop's wake-up
+    # descriptor (about to be closed, and its number reused) must not act here.
+    try:
+        signal.set_wakeup_fd(-1)
+    except ValueError:  # not the main thread: nothing was set
+        pass
+    for number in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(number, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the server, which stops us
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # workers are reaped by the kernel
+    _close_fds_except(ctl.fileno())
     if engine is not None:
-        list(engine.query(PROBE_QUERY))  # fails here, visibly, if the fork left the store unusable
+        list(engine.query(PROBE_QUERY))  # hangs or fails here, visibly, if the fork left the store unusable
+    elif path is None:
+        from pyoxigraph import Store as OxStore
+
+        engine = OxStore()
     ctl.send(("ready", os.getpid()))
     while True:
         try:
@@ -217,8 +264,9 @@ def _zygote_main(ctl: Connection, engine, path: str | None) -> None:
 class _Zygote:
     """The server's handle on its zygote process."""
 
-    def __init__(self, *, engine, path: str | None) -> None:
-        # An inherited in-memory store needs fork; a fresh interpreter is enough for a path.
+    def __init__(self, *, engine, path: str | None, start_timeout: float = ZYGOTE_START_TIMEOUT) -> None:
+        # An inherited in-memory store needs fork; otherwise a fresh interpreter, which shares
+        # nothing (no locks, no RocksDB state) with this multi-threaded server.
         context = multiprocessing.get_context("fork" if engine is not None else "spawn")
         self._ctl, child = context.Pipe(duplex=True)
         self._process = context.Process(
@@ -227,7 +275,7 @@ class _Zygote:
         self._lock = threading.Lock()
         self._process.start()
         child.close()
-        if not self._ctl.poll(ZYGOTE_START_TIMEOUT):
+        if not self._ctl.poll(start_timeout):
             self.stop()
             raise StoreUnavailable("the query worker process did not start")
         try:
@@ -314,10 +362,7 @@ class ProcessExecutor:
         self.forks = 0
         self.crashes = 0
         self._version = store.version
-        if store.kind == "memory":
-            self._zygote = _Zygote(engine=store.engine, path=None)
-        else:
-            self._zygote = _Zygote(engine=None, path=str(store.path))
+        self._zygote = self._start_zygote(first=True)
         for _ in range(self.size):
             self._idle.append(self._fork())
 
@@ -327,8 +372,9 @@ class ProcessExecutor:
         deadline = time.monotonic() + timeout
         self._follow_store()
         key = (self._version, job.cache_key())
-        if self._cache is not None:
-            hit = self._cache.get(key)
+        cache = self._cache if job.cacheable else None
+        if cache is not None:
+            hit = cache.get(key)
             if hit is not None:
                 return replace(hit, seconds=0.0)
         worker = self._acquire(deadline, timeout)
@@ -338,9 +384,14 @@ class ProcessExecutor:
             self._drop(worker)
             raise
         self._release(worker)
-        if self._cache is not None and worker.version == key[0]:
-            self._cache.put(key, outcome)
+        if cache is not None and worker.version == key[0]:
+            cache.put(key, outcome)
         return outcome
+
+    @property
+    def zygote_pid(self) -> int:
+        """Process id of the process that forks the workers (for tests and diagnostics)."""
+        return self._zygote.pid
 
     def worker_pids(self) -> list[int]:
         """Process ids of the live workers (for tests and diagnostics)."""
@@ -370,9 +421,37 @@ class ProcessExecutor:
 
     # -- workers ---------------------------------------------------------------------------
 
+    def _start_zygote(self, *, first: bool) -> _Zygote:
+        """A zygote holding the store's current content."""
+        store = self._store
+        if store.kind == "disk":
+            return _Zygote(engine=None, path=str(store.path))
+        if first:
+            try:
+                return _Zygote(engine=store.engine, path=None, start_timeout=FORKED_START_TIMEOUT)
+            except StoreUnavailable:
+                log.warning("the forked query zygote did not start; starting a fresh one instead")
+        from pyoxigraph import RdfFormat
+
+        version = store.version
+        zygote = _Zygote(engine=None, path=None)
+        zygote.load(store.dump(RdfFormat.N_QUADS))
+        self._version = version
+        return zygote
+
     def _fork(self) -> _Worker:
         version = self._version
-        pid, conn = self._zygote.fork()
+        try:
+            pid, conn = self._zygote.fork()
+        except (OSError, EOFError):
+            # The zygote is gone (killed for memory?): start another and try once more.
+            with self._sync_lock:
+                if not self._zygote.alive():
+                    log.error("the query zygote stopped; starting a new one")
+                    self._zygote.stop()
+                    self._zygote = self._start_zygote(first=False)
+            version = self._version
+            pid, conn = self._zygote.fork()
         self.forks += 1
         return _Worker(pid, conn, version)
 
@@ -382,16 +461,9 @@ class ProcessExecutor:
             while True:
                 if self._closed:
                     raise StoreUnavailable("the query service is shutting down")
-                while self._idle:
-                    worker = self._idle.pop()
-                    if worker.version != self._version:
-                        worker.retire()
-                    elif worker.conn.poll(0):  # an idle worker has nothing to say: this is EOF, it died
-                        self.crashes += 1
-                        worker.retire()
-                    else:
-                        self._busy.add(worker)
-                        return worker
+                worker = self._take_idle()  # the condition's lock is re-entrant
+                if worker is not None:
+                    return worker
                 total = len(self._busy) + self._spawning
                 now = time.monotonic()
                 if total < self.size or (now >= spare_at and total < self.max_workers):
@@ -420,15 +492,73 @@ class ProcessExecutor:
                 self.timeouts += 1
                 worker.kill()
                 raise _timeout_error(timeout)
-            header: QueryOutcome = pickle.loads(conn.recv_bytes())
+            header, _size = pickle.loads(conn.recv_bytes())
             body = conn.recv_bytes()
         except (EOFError, OSError, pickle.UnpicklingError) as err:
-            self.crashes += 1
-            worker.kill() if isinstance(err, pickle.UnpicklingError) else worker.retire()
-            log.error("query worker %s stopped unexpectedly", worker.pid)
-            return QueryOutcome(FAILED, message="the query stopped unexpectedly (out of memory?)")
+            return self._crashed(worker, err)
         worker.jobs += 1
         return replace(header, body=body)
+
+    def _crashed(self, worker: _Worker, err: BaseException) -> QueryOutcome:
+        self.crashes += 1
+        worker.kill() if isinstance(err, pickle.UnpicklingError) else worker.retire()
+        log.error("query worker %s stopped unexpectedly", worker.pid)
+        return QueryOutcome(FAILED, message="the query stopped unexpectedly (out of memory?)")
+
+    # -- the event-loop path ---------------------------------------------------------------
+
+    async def run_async(self, job: QueryJob, *, timeout: float) -> QueryOutcome:
+        """``run`` without a thread in the common case: an idle worker is at hand, the store has
+        not changed and the answer is small. The job goes out on the worker's socket and the
+        loop waits for the socket to become readable. Anything that may block (reloading
+        after a write, forking, waiting for a busy pool, reading a large answer) takes a thread.
+        """
+        if self._store.version != self._version:
+            return await asyncio.to_thread(self.run, job, timeout=timeout)
+        key = (self._version, job.cache_key())
+        cache = self._cache if job.cacheable else None
+        if cache is not None:
+            hit = cache.get(key)
+            if hit is not None:
+                return replace(hit, seconds=0.0)
+        worker = self._take_idle()
+        if worker is None:
+            return await asyncio.to_thread(self.run, job, timeout=timeout)
+        conn = worker.conn
+        try:
+            conn.send_bytes(pickle.dumps(job, protocol=pickle.HIGHEST_PROTOCOL))
+            if not await _readable(conn.fileno(), timeout):
+                self.timeouts += 1
+                worker.kill()
+                raise _timeout_error(timeout)
+            header, size = pickle.loads(conn.recv_bytes())
+            body = conn.recv_bytes() if size <= INLINE_BODY_BYTES else await asyncio.to_thread(conn.recv_bytes)
+            outcome = replace(header, body=body)
+            worker.jobs += 1
+        except (EOFError, OSError, pickle.UnpicklingError) as err:
+            outcome = self._crashed(worker, err)
+        except BaseException:  # a timeout, or the request was cancelled: the worker's state is unknown
+            self._drop(worker)
+            raise
+        self._release(worker)
+        if cache is not None and worker.version == key[0]:
+            cache.put(key, outcome)
+        return outcome
+
+    def _take_idle(self) -> _Worker | None:
+        """An idle worker of the current store version, now marked busy; None if there is none."""
+        with self._cond:
+            while self._idle and not self._closed:
+                worker = self._idle.pop()
+                if worker.version != self._version:
+                    worker.retire()
+                elif worker.conn.poll(0):  # an idle worker has nothing to say: this is EOF, it died
+                    self.crashes += 1
+                    worker.retire()
+                else:
+                    self._busy.add(worker)
+                    return worker
+        return None
 
     def _release(self, worker: _Worker) -> None:
         with self._cond:

@@ -56,18 +56,19 @@ class FederationGuard:
         self.allow_private = settings.service_allow_private
         self._resolve = resolver or _system_resolver
 
-    def check(self, text: str, *, base_iri: str | None = None) -> list[str]:
-        """The endpoints ``text`` calls, all allowed; raises ``FederationRefused`` for the first refused one."""
-        calls = service_calls(text, base_iri=base_iri)
-        if not calls and "service" not in text.lower():
+    def check(self, text: str, *, base_iri: str | None = None) -> list[ServiceCall]:
+        """The ``SERVICE`` calls of ``text``, all allowed; raises ``FederationRefused`` for the first refused one.
+
+        The calls found by the lexer come first, with their place in the text (for the relay).
+        """
+        if "service" not in text.lower():
             return []
-        calls = calls + [c for c in _rdflib_service_calls(text, base_iri) if c not in calls]
-        endpoints: list[str] = []
+        calls = service_calls(text, base_iri=base_iri)
+        seen = {c.endpoint for c in calls}
+        calls += [c for c in _rdflib_service_calls(text, base_iri) if c.endpoint not in seen or c.endpoint is None]
         for call in calls:
-            endpoint = self._allowed(call)
-            if endpoint not in endpoints:
-                endpoints.append(endpoint)
-        return endpoints
+            self._allowed(call)
+        return calls
 
     def _allowed(self, call: ServiceCall) -> str:
         if call.endpoint is None:

@@ -12,15 +12,18 @@ Documented behaviour (README, service description):
   silently shorter one would mislead). Serialisation stops as soon as the cap is
   passed, so the worker does not spend time on bytes that will never be sent.
 
-Serialisation is pyoxigraph's own. A SELECT result is first written as TSV, the
-most compact format and one whose rows are lines (terms are escaped), which makes
-counting and cutting rows exact; the (possibly cut) TSV is then read back and
-written in the requested format. TSV keeps every term exactly (N-Triples syntax).
+Serialisation is pyoxigraph's own. A SELECT result is written in the requested
+format directly when it provably has no more than ``max_rows`` rows: TSV and XML
+rows are counted exactly (a line, a ``<result>`` element), and a JSON answer
+shorter than ``3 * (max_rows + 1)`` bytes cannot hold more rows (``{}`` and a comma
+are the least a row takes). Otherwise the answer is read back and rewritten through
+TSV, whose rows are lines (terms are escaped), which makes cutting exact; TSV keeps
+every term exactly (N-Triples syntax). CSV always goes through TSV.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from pyoxigraph import (
@@ -56,7 +59,7 @@ class ResultLimits:
 @dataclass(frozen=True)
 class Serialized:
     body: bytes
-    rows: int  # rows or triples written (1 for ASK)
+    rows: int | None  # rows or triples written (1 for ASK); None where not counted
     truncated: bool
 
 
@@ -122,8 +125,38 @@ def _run_capped(write, buffer: _CappedBuffer) -> None:
             raise
 
 
-def serialize_solutions(solutions: QuerySolutions, fmt: formats.Format, limits: ResultLimits) -> Serialized:
-    """A SELECT result in ``fmt``, cut at ``max_rows``; raises ``ResultTooLarge`` past ``max_bytes``."""
+def serialize_solutions(
+    solutions: QuerySolutions,
+    fmt: formats.Format,
+    limits: ResultLimits,
+    *,
+    again: Callable[[], QuerySolutions] | None = None,
+) -> Serialized:
+    """A SELECT result in ``fmt``, cut at ``max_rows``; raises ``ResultTooLarge`` past ``max_bytes``.
+
+    ``again`` evaluates the query anew: an answer too large in whole may fit once cut at
+    ``max_rows``, and a stream that was stopped half-way cannot be read back.
+    """
+    if fmt.oxigraph in (QueryResultsFormat.JSON, QueryResultsFormat.XML):
+        buffer = _CappedBuffer(limits.max_bytes)
+        _run_capped(lambda out: solutions.serialize(out, format=fmt.oxigraph), buffer)
+        if buffer.overflow:
+            if again is None:
+                raise _too_large(limits)
+            return _through_tsv(again(), fmt, limits)
+        body = buffer.value()
+        if fmt.oxigraph is QueryResultsFormat.XML:
+            rows = body.count(b"<result>")  # markup in values is escaped: every match is a row
+            if rows <= limits.max_rows:
+                return Serialized(body, rows, False)
+        elif len(body) < 3 * (limits.max_rows + 1):
+            return Serialized(body, None, False)
+        # Possibly more rows than the cap (a large answer): read it back and cut it below.
+        solutions = parse_query_results(body, format=fmt.oxigraph)
+    return _through_tsv(solutions, fmt, limits)
+
+
+def _through_tsv(solutions: QuerySolutions, fmt: formats.Format, limits: ResultLimits) -> Serialized:
     tsv_format = QueryResultsFormat.TSV
     # The header line plus max_rows rows; one more complete line means there are more rows.
     buffer = _CappedBuffer(limits.max_bytes, max_lines=limits.max_rows + 1)

@@ -173,6 +173,15 @@ class ServiceCall:
     endpoint: str | None
     written: str  # as written in the request, for messages
     variable: bool = False
+    start: int = -1  # where the endpoint is written in the text (-1: not known)
+    end: int = -1
+
+    @property
+    def span(self) -> tuple[int, int, str] | None:
+        """``(start, end, endpoint)`` for rewriting the call, if its place in the text is known."""
+        if self.start < 0 or self.endpoint is None:
+            return None
+        return (self.start, self.end, self.endpoint)
 
 
 def service_calls(text: str, *, base_iri: str | None = None) -> list[ServiceCall]:
@@ -199,7 +208,7 @@ def service_calls(text: str, *, base_iri: str | None = None) -> list[ServiceCall
         if target.kind == "var":
             calls.append(ServiceCall(None, target.text, variable=True))
         else:
-            calls.append(ServiceCall(prologue.resolve(target), target.text))
+            calls.append(ServiceCall(prologue.resolve(target), target.text, start=target.start, end=target.end))
     return calls
 
 

@@ -32,8 +32,10 @@ What differs from the embedded store, and how it is handled:
   server announces (``X-SPARQL-MaxRows``); a user query that hits the cap raises
   ``LimitExceeded`` rather than returning a silently shortened answer.
 - **Safety.** The text of a query is checked before it is sent: an update sent as a
-  query, ``DEFINE`` pragmas, ``bif:``/``sql:`` functions and ``SERVICE`` outside the
-  allow-list are refused (see ``sparql_text``).
+  query (Virtuoso would run it), ``DEFINE`` pragmas, ``bif:``/``sql:`` functions (on
+  Virtuoso: any SQL function, ``bif:http_get`` included) and ``LOAD`` are refused (see
+  ``sparql_text``); ``SERVICE`` calls, which the remote store makes itself, pass the
+  service's federation guard.
 - Blank nodes cannot be written (data is skolemised by the loader) or bound.
 """
 
@@ -67,9 +69,10 @@ from pyoxigraph import (
 from clustergraph import formats
 from clustergraph.errors import ClusterGraphError, InputError, LimitExceeded, QueryError, QueryTimeout, StoreUnavailable
 from clustergraph.settings import Settings
+from clustergraph.query.guard import FederationGuard
+from clustergraph.query.sparql_text import has_dataset_clause
 from clustergraph.store.base import GraphName, QueryResult, Term
 from clustergraph.store.sparql_text import (
-    SparqlText,
     prefix_lines,
     require_plain_sparql,
     require_query,
@@ -115,8 +118,7 @@ class RemoteStore:
         write_timeout: float | None = None,
         dialect: str | None = None,
         system_graphs: Iterable[str] | None = None,
-        service_allowlist: Iterable[str] = (),
-        allow_private_services: bool = False,
+        federation: FederationGuard | None = None,
         chunk_quads: int = 1000,
         chunk_bytes: int = 1_000_000,
         page_size: int = 50_000,
@@ -140,8 +142,9 @@ class RemoteStore:
         self.chunk_bytes = chunk_bytes
         self.page_size = page_size
         self.graph_cache_seconds = graph_cache_seconds
-        self.service_allowlist = tuple(service_allowlist)
-        self.allow_private_services = allow_private_services
+        # SERVICE calls are made by the remote store itself, so they pass the same guard as
+        # every request to the service; without one, federation is off.
+        self.federation = federation or FederationGuard(Settings.model_construct(service_allowlist=[], service_allow_private=False))
         credentials = None
         if user is not None:
             credentials = (httpx.DigestAuth if auth == "digest" else httpx.BasicAuth)(user, password or "")
@@ -180,8 +183,7 @@ class RemoteStore:
             password=password,
             auth=settings.store_auth,
             timeout=settings.query_timeout,
-            service_allowlist=settings.service_allowlist,
-            allow_private_services=settings.service_allow_private,
+            federation=FederationGuard(settings),
         )
 
     @property
@@ -204,21 +206,21 @@ class RemoteStore:
         """Evaluate a query on the remote store; the default graph is the union of the named graphs.
 
         Raises ``QueryError`` (malformed query, or an update), ``Forbidden`` (pragmas,
-        engine functions, SERVICE outside the allow-list), ``QueryTimeout``,
+        engine functions, a SERVICE call the federation guard refuses), ``QueryTimeout``,
         ``LimitExceeded`` (the server cut the result) or ``StoreUnavailable``.
         """
-        text = SparqlText.read(sparql)
-        require_query(text)
-        body = with_substitutions(text, substitutions or {})
+        require_plain_sparql(sparql)
+        form = require_query(sparql)
+        body = with_substitutions(sparql, substitutions or {})
         if prefixes:
             body = prefix_lines(prefixes) + body
-        sent = SparqlText.read(body)
-        # Checked as sent: given prefixes and bound terms are part of what the store reads.
-        require_plain_sparql(sent, service_allowlist=self.service_allowlist, allow_private=self.allow_private_services)
-        form = {"query": body, **self._dataset(default_graph, named_graphs, own=sent.has_dataset_clause)}
-        if text.is_graph_query:
-            return self._graph_result(self._post(self.query_url, form, GRAPH_RESULTS))
-        response = self._post(self.query_url, form, SELECT_RESULTS)
+        if body is not sparql:  # checked as sent: given prefixes and bound terms are part of it
+            require_plain_sparql(body)
+        self.federation.check(body)
+        request = {"query": body, **self._dataset(default_graph, named_graphs, own=has_dataset_clause(body))}
+        if form in ("CONSTRUCT", "DESCRIBE"):
+            return self._graph_result(self._post(self.query_url, request, GRAPH_RESULTS))
+        response = self._post(self.query_url, request, SELECT_RESULTS)
         if self._truncated(response):
             raise LimitExceeded(
                 f"the remote store cut the result at {response.headers['x-sparql-maxrows']} rows "
@@ -281,9 +283,9 @@ class RemoteStore:
         """Send a SPARQL update as is. Not atomic on every store (Virtuoso applies the
         operations before a failing one). Raises ``QueryError``, ``Forbidden`` (LOAD,
         pragmas, engine functions), ``QueryTimeout`` or ``StoreUnavailable``."""
-        text = SparqlText.read(sparql)
-        require_update(text)
-        require_plain_sparql(text, service_allowlist=self.service_allowlist, allow_private=self.allow_private_services)
+        require_update(sparql)
+        require_plain_sparql(sparql)
+        self.federation.check(sparql)
         try:
             self._write(sparql)
         finally:
@@ -312,15 +314,14 @@ class RemoteStore:
             return
         cleared = set(clear)
         # What the store holds now, as far as the change touches it: enough to put it back.
-        saved = [q for g in clear for q in self.quads(graph=g)]
+        saved = self._quads_of(clear)
         kept_remove = [q for q in remove if q.graph_name not in cleared]
         kept_add = [q for q in add if q.graph_name not in cleared]
         existing = self._existing(kept_remove + kept_add)
         was_there = [q for q in kept_remove if q in existing]
         were_new = [q for q in kept_add if q not in existing]
         try:
-            for g in clear:
-                self._write(f"CLEAR SILENT GRAPH {_nt(g)}")
+            self._clear(clear)
             for chunk in self._chunks(remove):
                 self._write(f"DELETE DATA {{ {chunk} }}")
             for chunk in self._chunks(add):
@@ -339,8 +340,7 @@ class RemoteStore:
     def _undo(self, clear: list[NamedNode], saved: list[Quad], were_new: list[Quad], was_there: list[Quad], failure: ClusterGraphError) -> None:
         """Put the touched graphs back as they were; raise ``StoreUnavailable`` if that fails too."""
         try:
-            for g in clear:
-                self._write(f"CLEAR SILENT GRAPH {_nt(g)}")
+            self._clear(clear)
             for chunk in self._chunks(were_new):
                 self._write(f"DELETE DATA {{ {chunk} }}")
             for chunk in self._chunks(saved + was_there):
@@ -351,6 +351,19 @@ class RemoteStore:
                 f"the graphs {', '.join(sorted({q.graph_name.value for q in saved + were_new + was_there} | {g.value for g in clear}))} "
                 "may be half-written; reload them"
             ) from failure
+
+    def _clear(self, graphs: Sequence[NamedNode]) -> None:
+        """``CLEAR SILENT GRAPH`` (not DROP: Virtuoso only drops graphs made with CREATE), 50 to a request."""
+        for start in range(0, len(graphs), 50):
+            self._write(" ;\n".join(f"CLEAR SILENT GRAPH {_nt(g)}" for g in graphs[start : start + 50]))
+
+    def _quads_of(self, graphs: Sequence[NamedNode]) -> list[Quad]:
+        """Every quad of ``graphs``, read in one paged query per 50 graphs."""
+        found: list[Quad] = []
+        for start in range(0, len(graphs), 50):
+            values = " ".join(_nt(g) for g in graphs[start : start + 50])
+            found.extend(self._paged_quads(f"{{ VALUES ?g {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} {self._not_system('?g')} }}"))
+        return found
 
     def _existing(self, quads: list[Quad]) -> set[Quad]:
         """Which of ``quads`` the store holds (asked in batches, by row number)."""
@@ -547,7 +560,7 @@ def _raise_for_status(response: httpx.Response, url: str) -> None:
     if virtuoso:
         state, code = virtuoso.groups()
         lowered = message.lower()
-        if state.startswith("S1T") or code.startswith("SR171") or "timed out" in lowered or "timeout" in lowered:
+        if state.startswith("S1T") or code.startswith("SR171") or "timed out" in lowered or "estimated execution time" in lowered:
             raise QueryTimeout(f"the remote store stopped the request: {message}")
         if "permission" in lowered or "access denied" in lowered or "security" in lowered:
             raise StoreUnavailable(f"the remote store refused access: {message}")
@@ -594,7 +607,8 @@ def _normal_json(doc: dict) -> dict:
     """Fix what Virtuoso writes differently: ``typed-literal``, booleans as 1/0,
     ``nodeID://`` blank node labels, non-canonical literals."""
     if "boolean" in doc:
-        doc["boolean"] = bool(doc["boolean"])
+        value = doc["boolean"]
+        doc["boolean"] = value.strip().lower() in ("true", "1") if isinstance(value, str) else bool(value)
         return doc
     for binding in doc.get("results", {}).get("bindings", []):
         for value in binding.values():

@@ -42,6 +42,7 @@ from clustergraph.loading.updates import UpdateRequest, apply_update
 from clustergraph.query.evaluation import BAD_QUERY, FAILED, NOT_ACCEPTABLE, OK, TOO_LARGE, QueryJob, QueryOutcome
 from clustergraph.query.executor import Executor, start_executor
 from clustergraph.query.guard import FederationGuard
+from clustergraph.query.service_relay import ServiceRelay
 from clustergraph.query.limits import TRUNCATED_HEADER, ResultLimits, ResultTooLarge, truncation_header
 from clustergraph.query.sparql_text import declared_prefixes, has_dataset_clause, request_form
 from clustergraph.settings import Settings
@@ -85,6 +86,18 @@ def start_query_service(store: Store, settings: Settings) -> Executor:
     return start_executor(store, settings)
 
 
+def relay_of(request: Request) -> ServiceRelay:
+    """The relay of the server process, for SERVICE calls made by updates (started on first use)."""
+    state = request.app.state
+    relay = getattr(state, "service_relay", None)
+    if relay is None:
+        settings: Settings = state.settings
+        relay = state.service_relay = ServiceRelay(
+            timeout=settings.service_timeout, allow_private=settings.service_allow_private, max_bytes=settings.max_response_bytes
+        )
+    return relay
+
+
 def guard_of(request: Request) -> FederationGuard:
     """The app's federation guard (built from the settings on first use; it is immutable)."""
     state = request.app.state
@@ -108,6 +121,12 @@ async def sparql_endpoint(request: Request) -> Response:
 async def update_endpoint(request: Request) -> Response:
     """``update=`` form or ``application/sparql-update`` body, with ``Authorization: Bearer TOKEN``."""
     return await _observed(request, _update_from_request, operation="update")
+
+
+@router.api_route(UPDATE_PATH, methods=["GET", "HEAD"], include_in_schema=False)
+def update_by_get(request: Request) -> Response:
+    """Updates change data: GET (which must be safe) is refused, before the linked-data routes see it."""
+    raise HTTPException(405, "send updates with POST", headers={"Allow": "POST"})
 
 
 async def _observed(
@@ -153,6 +172,8 @@ async def _dispatch(request: Request) -> Response:
         body = await read_body(request, settings.max_body_bytes)
         form = _parse_form(body)
         if "update" in form:
+            if "query" in form or "query" in url_params:
+                raise QueryError("give either a query or an update, not both")
             return await _update_from_request(request, form=form)
         params = _merged(url_params, form)
         return await _query(request, params.getlist("query"), params)
@@ -192,7 +213,7 @@ async def _query(request: Request, queries: list[str], params) -> Response:
     named_graphs = tuple(params.getlist("named-graph-uri"))
     dataset_given = bool(default_graphs or named_graphs)
     base_iri = public_url(request, settings, SPARQL_PATH)
-    guard_of(request).check(text, base_iri=base_iri)
+    calls = guard_of(request).check(text, base_iri=base_iri)
     job = QueryJob(
         sparql=text,
         default_graphs=default_graphs if dataset_given else None,
@@ -204,9 +225,12 @@ async def _query(request: Request, queries: list[str], params) -> Response:
         max_rows=settings.max_rows,
         max_bytes=settings.max_response_bytes,
         prefixes=tuple(declared_prefixes(text).items()),
+        services=tuple(c.span for c in calls if c.span is not None),
+        service_timeout=settings.service_timeout,
+        service_allow_private=settings.service_allow_private,
     )
     executor: Executor = request.app.state.executor
-    outcome = await run_in_threadpool(executor.run, job, timeout=settings.query_timeout)
+    outcome = await executor.run_async(job, timeout=settings.query_timeout)
     return _query_response(outcome, job, text)
 
 
@@ -279,8 +303,10 @@ async def _update(request: Request, text: str, params) -> Response:
     lock = write_lock(request)
 
     def run():
-        with lock:
-            return apply_update(request.app.state.store, update, gate=gate, guard=guard, skolem_base=settings.base_iri)
+        with lock:  # also makes the app's one relay serve one update at a time
+            return apply_update(
+                request.app.state.store, update, gate=gate, guard=guard, skolem_base=settings.base_iri, relay=relay_of(request)
+            )
 
     result = await run_in_threadpool(run)
     return JSONResponse(result.as_json())
