@@ -8,7 +8,7 @@ from pyoxigraph import Literal, NamedNode, Quad
 from clustergraph.errors import Forbidden, QueryError, ValidationFailed
 from clustergraph.loading.updates import UpdateRequest, apply_update, prepared_text
 from clustergraph.loading.validation import ShaclGate
-from clustergraph.query.guard import FederationRefused, FederationGuard
+from clustergraph.query.guard import FederationGuard, FederationRefused
 from clustergraph.settings import Settings
 from clustergraph.store import EmbeddedStore, content_hash
 
@@ -50,7 +50,9 @@ def test_an_update_that_breaks_the_shapes_is_refused_with_the_report_and_changes
     assert content_hash(store) == before
 
 
-def test_a_conforming_update_is_applied_and_reported(store: EmbeddedStore, shacl_gate: ShaclGate, guard: FederationGuard) -> None:
+def test_a_conforming_update_is_applied_and_reported(
+    store: EmbeddedStore, shacl_gate: ShaclGate, guard: FederationGuard
+) -> None:
     result = run(store, ALT_LABEL, shacl_gate, guard)
 
     assert (result.added, result.removed) == (1, 0)
@@ -58,28 +60,49 @@ def test_a_conforming_update_is_applied_and_reported(store: EmbeddedStore, shacl
     assert "Chemie-Cluster NRW" in alt_labels(store)
 
 
-def test_delete_where_removes_exactly_the_matched_quads(store: EmbeddedStore, shacl_gate: ShaclGate, guard: FederationGuard) -> None:
+def test_delete_where_removes_exactly_the_matched_quads(
+    store: EmbeddedStore, shacl_gate: ShaclGate, guard: FederationGuard
+) -> None:
     run(store, ALT_LABEL, shacl_gate, guard)
     count = store.count()
 
-    result = run(store, f'{SKOS}DELETE WHERE {{ GRAPH ?g {{ {CHEMIE} skos:altLabel "Chemie-Cluster NRW"@de }} }}', shacl_gate, guard)
+    result = run(
+        store,
+        f'{SKOS}DELETE WHERE {{ GRAPH ?g {{ {CHEMIE} skos:altLabel "Chemie-Cluster NRW"@de }} }}',
+        shacl_gate,
+        guard,
+    )
 
     assert (result.added, result.removed) == (0, 1)
     assert store.count() == count - 1
     assert "Chemie-Cluster NRW" not in alt_labels(store)
 
 
-def test_load_is_refused_before_anything_runs(store: EmbeddedStore, shacl_gate: ShaclGate, guard: FederationGuard) -> None:
+def test_load_is_refused_before_anything_runs(
+    store: EmbeddedStore, shacl_gate: ShaclGate, guard: FederationGuard
+) -> None:
     before = content_hash(store)
     with pytest.raises(Forbidden, match="LOAD"):
-        run(store, f"{ALT_LABEL} ;\nLOAD <http://127.0.0.1:9/data.ttl> INTO GRAPH <http://g.example/>", shacl_gate, guard)
+        run(
+            store,
+            f"{ALT_LABEL} ;\nLOAD <http://127.0.0.1:9/data.ttl> INTO GRAPH <http://g.example/>",
+            shacl_gate,
+            guard,
+        )
     assert content_hash(store) == before
 
 
-def test_a_service_call_inside_an_update_is_checked_by_the_guard(store: EmbeddedStore, shacl_gate: ShaclGate, guard: FederationGuard) -> None:
+def test_a_service_call_inside_an_update_is_checked_by_the_guard(
+    store: EmbeddedStore, shacl_gate: ShaclGate, guard: FederationGuard
+) -> None:
     before = content_hash(store)
     with pytest.raises(FederationRefused):
-        run(store, f"INSERT {{ GRAPH {CHEMIE_SOURCE} {{ ?s ?p ?o }} }} WHERE {{ SERVICE <http://127.0.0.1:9/sparql> {{ ?s ?p ?o }} }}", shacl_gate, guard)
+        run(
+            store,
+            f"INSERT {{ GRAPH {CHEMIE_SOURCE} {{ ?s ?p ?o }} }} WHERE {{ SERVICE <http://127.0.0.1:9/sparql> {{ ?s ?p ?o }} }}",
+            shacl_gate,
+            guard,
+        )
     assert content_hash(store) == before
 
 
@@ -90,13 +113,21 @@ def test_a_service_call_inside_an_update_is_checked_by_the_guard(store: Embedded
         ("SELECT * WHERE { ?s ?p ?o }", "query, not an update"),
     ],
 )
-def test_malformed_updates_and_queries_sent_as_updates_are_400(store: EmbeddedStore, guard: FederationGuard, text: str, message: str) -> None:
+def test_malformed_updates_and_queries_sent_as_updates_are_400(
+    store: EmbeddedStore, guard: FederationGuard, text: str, message: str
+) -> None:
     with pytest.raises(QueryError, match=message):
         run(store, text, None, guard, base_iri="http://localhost/sparql")
 
 
 def test_relative_iris_resolve_against_the_endpoint(empty_store: EmbeddedStore, guard: FederationGuard) -> None:
-    run(empty_store, "INSERT DATA { GRAPH <http://g.example/> { <http://s.example/> <http://p.example/> <test> } }", None, guard, base_iri="http://localhost:8000/sparql")
+    run(
+        empty_store,
+        "INSERT DATA { GRAPH <http://g.example/> { <http://s.example/> <http://p.example/> <test> } }",
+        None,
+        guard,
+        base_iri="http://localhost:8000/sparql",
+    )
 
     [quad] = list(empty_store.quads())
     assert quad.object == NamedNode("http://localhost:8000/test")

@@ -9,17 +9,23 @@ from pathlib import Path
 
 import httpx
 import pytest
+from support.servers import start_server
 
 from clustergraph.query.guard import FederationGuard, FederationRefused
 from clustergraph.query.service_relay import ServiceRelay
 from clustergraph.query.sparql_text import service_calls
 from clustergraph.settings import Settings
-from support.servers import start_server
 
 PUBLIC = "https://sparql.example.org/sparql"
 
 
-def guard(allowlist: list[str], *, allow_private: bool = False, addresses: dict[str, list[str]] | None = None, lookups: list | None = None) -> FederationGuard:
+def guard(
+    allowlist: list[str],
+    *,
+    allow_private: bool = False,
+    addresses: dict[str, list[str]] | None = None,
+    lookups: list | None = None,
+) -> FederationGuard:
     """A guard whose DNS answers come from ``addresses`` (recording each lookup in ``lookups``)."""
 
     def resolve(host: str, port: int) -> list[str]:
@@ -42,13 +48,17 @@ def guard(allowlist: list[str], *, allow_private: bool = False, addresses: dict[
         ("PREFIX e: <http://a.example/> SELECT * { SERVICE e:a\\/b { ?s ?p ?o } }", ["http://a.example/a/b"]),
         ("BASE <http://a.example/x/> SELECT * { SERVICE <../sparql> { ?s ?p ?o } }", ["http://a.example/sparql"]),
         ("SELECT * { SERVICE <http://a.example\\u002Fsparql> { ?s ?p ?o } }", ["http://a.example/sparql"]),
-        ("SELECT * { OPTIONAL { { SERVICE <http://a.example/1> {} } UNION { SERVICE <http://b.example/2> {} } } }",
-         ["http://a.example/1", "http://b.example/2"]),
+        (
+            "SELECT * { OPTIONAL { { SERVICE <http://a.example/1> {} } UNION { SERVICE <http://b.example/2> {} } } }",
+            ["http://a.example/1", "http://b.example/2"],
+        ),
         ("SELECT * { SERVICE ?where { ?s ?p ?o } }", [None]),
-        ("INSERT { GRAPH <g> { ?s ?p ?o } } WHERE { SERVICE <http://a.example/sparql> { ?s ?p ?o } }", ["http://a.example/sparql"]),
+        (
+            "INSERT { GRAPH <g> { ?s ?p ?o } } WHERE { SERVICE <http://a.example/sparql> { ?s ?p ?o } }",
+            ["http://a.example/sparql"],
+        ),
         # not calls: in a string, a comment, an IRI, a property name
-        ('SELECT * { ?s <http://x.example/service> "SERVICE <http://a.example/>" } # SERVICE <http://b.example/>',
-         []),
+        ('SELECT * { ?s <http://x.example/service> "SERVICE <http://a.example/>" } # SERVICE <http://b.example/>', []),
     ],
 )
 def test_the_lexer_finds_every_service_endpoint_as_the_engine_would_resolve_it(query: str, endpoints: list) -> None:
@@ -82,7 +92,21 @@ def test_a_variable_endpoint_is_refused() -> None:
 
 
 @pytest.mark.parametrize(
-    "address", ["127.0.0.1", "10.1.2.3", "172.16.0.1", "192.168.1.1", "169.254.169.254", "100.64.0.1", "0.0.0.0", "::1", "fe80::1", "fd00::1", "::ffff:127.0.0.1", "224.0.0.1"]
+    "address",
+    [
+        "127.0.0.1",
+        "10.1.2.3",
+        "172.16.0.1",
+        "192.168.1.1",
+        "169.254.169.254",
+        "100.64.0.1",
+        "0.0.0.0",
+        "::1",
+        "fe80::1",
+        "fd00::1",
+        "::ffff:127.0.0.1",
+        "224.0.0.1",
+    ],
 )
 def test_loopback_private_and_link_local_addresses_are_refused_even_when_allowlisted(address: str) -> None:
     host_endpoint = "http://internal.example.org/sparql"
@@ -170,7 +194,12 @@ def listener() -> Iterator[Listener]:
 
 
 def ask(server_url: str, query: str) -> httpx.Response:
-    return httpx.get(f"{server_url}/sparql", params={"query": query}, headers={"Accept": "application/sparql-results+json"}, timeout=30)
+    return httpx.get(
+        f"{server_url}/sparql",
+        params={"query": query},
+        headers={"Accept": "application/sparql-results+json"},
+        timeout=30,
+    )
 
 
 def test_a_service_call_to_a_refused_address_makes_no_connection(tmp_path: Path, listener: Listener) -> None:
@@ -191,7 +220,9 @@ def test_a_service_call_to_a_refused_address_makes_no_connection(tmp_path: Path,
     assert listener.connections == 0
 
 
-def test_the_same_call_reaches_the_listener_once_private_addresses_are_allowed(tmp_path: Path, listener: Listener) -> None:
+def test_the_same_call_reaches_the_listener_once_private_addresses_are_allowed(
+    tmp_path: Path, listener: Listener
+) -> None:
     """The control for the test above: the listener does see calls the policy lets through."""
     server = start_server(
         tmp_path, CLUSTERGRAPH_SERVICE_ALLOWLIST=listener.url, CLUSTERGRAPH_SERVICE_ALLOW_PRIVATE="true"
@@ -277,6 +308,8 @@ def test_the_relay_rewrites_only_the_endpoint_spans(listener: Listener) -> None:
         status, _type, body = relay.call("POST", listener.url, b"", {})
     finally:
         relay.close()
-    assert rewritten.startswith("SELECT ?x WHERE { SERVICE <http://127.0.0.1:") and rewritten.endswith("> { ?s ?p ?x } }")
+    assert rewritten.startswith("SELECT ?x WHERE { SERVICE <http://127.0.0.1:") and rewritten.endswith(
+        "> { ?s ?p ?x } }"
+    )
     assert listener.url not in rewritten
     assert status == 200 and body == RESULT

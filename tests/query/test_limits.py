@@ -63,7 +63,9 @@ def test_a_select_over_the_size_cap_is_refused(engine: Store) -> None:
     assert refused.value.http_status == 507
 
 
-@pytest.mark.parametrize(("name", "rdf"), [("ntriples", RdfFormat.N_TRIPLES), ("turtle", RdfFormat.TURTLE), ("nquads", RdfFormat.N_QUADS)])
+@pytest.mark.parametrize(
+    ("name", "rdf"), [("ntriples", RdfFormat.N_TRIPLES), ("turtle", RdfFormat.TURTLE), ("nquads", RdfFormat.N_QUADS)]
+)
 def test_a_construct_over_the_row_cap_is_cut_to_that_many_triples(engine: Store, name: str, rdf: RdfFormat) -> None:
     out = serialize_triples(engine.query(CONSTRUCT), formats.lookup(name), ResultLimits(10, 10_000_000))
 
@@ -72,7 +74,9 @@ def test_a_construct_over_the_row_cap_is_cut_to_that_many_triples(engine: Store,
 
 
 def test_a_construct_within_the_caps_is_whole(engine: Store) -> None:
-    out = serialize_triples(engine.query(CONSTRUCT), formats.lookup("turtle"), ResultLimits(ROWS, 10_000_000), prefixes={"ex": EX})
+    out = serialize_triples(
+        engine.query(CONSTRUCT), formats.lookup("turtle"), ResultLimits(ROWS, 10_000_000), prefixes={"ex": EX}
+    )
 
     assert not out.truncated
     assert len(list(parse(out.body, format=RdfFormat.TURTLE))) == ROWS

@@ -20,11 +20,11 @@ from pathlib import Path
 
 import httpx
 import pytest
+from store_backends import Virtuoso, emptied, on_ci, require_virtuoso
 
 from clustergraph.store import EmbeddedStore
 from clustergraph.store.base import Store
 from clustergraph.store.remote import RemoteStore
-from store_backends import Virtuoso, emptied, on_ci, require_virtuoso
 
 BACKENDS = [
     pytest.param("memory", id="memory"),
@@ -46,7 +46,7 @@ def oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    log = open(tmp_path_factory.mktemp("oxigraph") / "server.log", "wb")
+    log = open(tmp_path_factory.mktemp("oxigraph") / "server.log", "wb")  # noqa: SIM115  (open while the server runs)
     process = subprocess.Popen([binary, "serve", "--bind", f"127.0.0.1:{port}"], stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}/query"
     deadline = time.monotonic() + 30

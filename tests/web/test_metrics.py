@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
 import pytest
+from support.servers import LiveServer, start_server
 
 from clustergraph.web.metrics import BUCKETS, Metrics
-from support.servers import LiveServer, start_server
 
 SAMPLE = re.compile(r"^(?P<name>[a-z_]+)(?:\{(?P<labels>[^}]*)\})? (?P<value>[0-9.e+-]+)$")
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
@@ -54,7 +53,9 @@ def test_metrics_count_queries_by_status_with_latencies_and_timeouts(server: Liv
         assert httpx.get(sparql, params={"query": query}, timeout=30).status_code == 200
     assert httpx.get(sparql, params={"query": "SELECT WHERE"}, timeout=30).status_code == 400
     assert httpx.get(sparql, params={"query": RUNAWAY}, timeout=30).status_code == 503
-    refused = httpx.post(f"{sparql}/update", content="CLEAR ALL", headers={"Content-Type": "application/sparql-update"}, timeout=30)
+    refused = httpx.post(
+        f"{sparql}/update", content="CLEAR ALL", headers={"Content-Type": "application/sparql-update"}, timeout=30
+    )
     assert refused.status_code == 403
 
     after = scrape(server)
@@ -70,9 +71,11 @@ def test_metrics_count_queries_by_status_with_latencies_and_timeouts(server: Liv
     assert grew("clustergraph_sparql_cache_hits_total") >= 1  # the second ASK {}
     assert grew("clustergraph_sparql_request_duration_seconds_count", operation="query") == 5
     # the runaway query took at least the timeout: it sits above the 1 s bucket
-    assert grew("clustergraph_sparql_request_duration_seconds_bucket", operation="query", le="+Inf") - grew(
-        "clustergraph_sparql_request_duration_seconds_bucket", operation="query", le="1"
-    ) >= 1
+    assert (
+        grew("clustergraph_sparql_request_duration_seconds_bucket", operation="query", le="+Inf")
+        - grew("clustergraph_sparql_request_duration_seconds_bucket", operation="query", le="1")
+        >= 1
+    )
     assert value(after, "clustergraph_query_workers", state="idle") >= 1
 
 
@@ -81,9 +84,14 @@ def test_histogram_buckets_are_cumulative() -> None:
     for seconds in (0.0005, 0.02, 0.02, 3.0, 100.0):
         metrics.observe("query", 200, seconds)
     samples = parse_exposition(metrics.render())
-    counts = [value(samples, "clustergraph_sparql_request_duration_seconds_bucket", operation="query", le=f"{b:g}") for b in BUCKETS]
+    counts = [
+        value(samples, "clustergraph_sparql_request_duration_seconds_bucket", operation="query", le=f"{b:g}")
+        for b in BUCKETS
+    ]
     assert counts == sorted(counts)
     assert value(samples, "clustergraph_sparql_request_duration_seconds_bucket", operation="query", le="0.001") == 1
     assert value(samples, "clustergraph_sparql_request_duration_seconds_bucket", operation="query", le="0.025") == 3
     assert value(samples, "clustergraph_sparql_request_duration_seconds_bucket", operation="query", le="+Inf") == 5
-    assert value(samples, "clustergraph_sparql_request_duration_seconds_sum", operation="query") == pytest.approx(103.0405)
+    assert value(samples, "clustergraph_sparql_request_duration_seconds_sum", operation="query") == pytest.approx(
+        103.0405
+    )

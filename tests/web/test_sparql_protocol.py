@@ -21,9 +21,9 @@ from pyoxigraph import QueryResultsFormat, RdfFormat, parse, parse_query_results
 from rdflib import Graph
 from rdflib.namespace import RDF
 from SPARQLWrapper import CSV, JSON, POST, POSTDIRECTLY, TURTLE, XML, SPARQLWrapper
+from support.servers import LiveServer, start_server
 
 from clustergraph.namespaces import SD
-from support.servers import LiveServer, start_server
 
 TOKEN = "protocol-test-token"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
@@ -32,19 +32,27 @@ PREFIXES = (
     "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
     "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n"
 )
-CLUSTERS = PREFIXES + """
+CLUSTERS = (
+    PREFIXES
+    + """
 SELECT ?cluster ?name WHERE {
   ?cluster a/rdfs:subClassOf* cg:Cluster ; skos:prefLabel ?name .
   FILTER(LANGMATCHES(LANG(?name), "en"))
 } ORDER BY ?cluster ?name
 """
-CLUSTER_GRAPH = PREFIXES + "CONSTRUCT { ?c a cg:Cluster ; skos:prefLabel ?n } WHERE { ?c a/rdfs:subClassOf* cg:Cluster ; skos:prefLabel ?n }"
+)
+CLUSTER_GRAPH = (
+    PREFIXES
+    + "CONSTRUCT { ?c a cg:Cluster ; skos:prefLabel ?n } WHERE { ?c a/rdfs:subClassOf* cg:Cluster ; skos:prefLabel ?n }"
+)
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
 ALL_QUADS = "SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
 CHEMIE = "<https://w3id.org/clustergraph/cluster/chemie-nrw>"
 CHEMIE_SOURCE = "<https://w3id.org/clustergraph/source/nrw-innovationspartner-chemie-nrw>"
-ALT_LABEL = PREFIXES + f'INSERT DATA {{ GRAPH {CHEMIE_SOURCE} {{ {CHEMIE} skos:altLabel "Chemie-Cluster (test)"@de }} }}'
+ALT_LABEL = (
+    PREFIXES + f'INSERT DATA {{ GRAPH {CHEMIE_SOURCE} {{ {CHEMIE} skos:altLabel "Chemie-Cluster (test)"@de }} }}'
+)
 NOT_A_DATE = PREFIXES + f'INSERT DATA {{ GRAPH {CHEMIE_SOURCE} {{ {CHEMIE} cg:foundingDate "last year" }} }}'
 
 
@@ -86,11 +94,21 @@ def expected_clusters(store) -> list[tuple[str, str]]:
     return [(row["cluster"].value, row["name"].value) for row in store.query(CLUSTERS)]
 
 
-def get(server: LiveServer, params: dict | list, accept: str = "application/sparql-results+json", **kwargs) -> httpx.Response:
-    return httpx.get(f"{server.url}/sparql", params=params, headers={"Accept": accept, **kwargs.pop("headers", {})}, timeout=60, **kwargs)
+def get(
+    server: LiveServer, params: dict | list, accept: str = "application/sparql-results+json", **kwargs
+) -> httpx.Response:
+    return httpx.get(
+        f"{server.url}/sparql",
+        params=params,
+        headers={"Accept": accept, **kwargs.pop("headers", {})},
+        timeout=60,
+        **kwargs,
+    )
 
 
-def post(server: LiveServer, body, content_type: str, *, path: str = "/sparql", params=None, headers=None) -> httpx.Response:
+def post(
+    server: LiveServer, body, content_type: str, *, path: str = "/sparql", params=None, headers=None
+) -> httpx.Response:
     all_headers = {"Content-Type": content_type, "Accept": "application/sparql-results+json", **(headers or {})}
     return httpx.post(f"{server.url}{path}", content=body, params=params, headers=all_headers, timeout=60)
 
@@ -147,7 +165,9 @@ def _construct_nt(store) -> str:
 @pytest.mark.parametrize("method", [POST, POSTDIRECTLY])
 def test_select_by_post_with_sparqlwrapper(live_server: LiveServer, store, method: str) -> None:
     result = wrapper(live_server, CLUSTERS, JSON, method=method).query().convert()
-    assert [(b["cluster"]["value"], b["name"]["value"]) for b in result["results"]["bindings"]] == expected_clusters(store)
+    assert [(b["cluster"]["value"], b["name"]["value"]) for b in result["results"]["bindings"]] == expected_clusters(
+        store
+    )
 
 
 def test_ask_with_sparqlwrapper(live_server: LiveServer) -> None:
@@ -166,7 +186,9 @@ def test_ask_with_sparqlwrapper(live_server: LiveServer) -> None:
         ("text/csv;q=0.5, application/sparql-results+json", "application/sparql-results+json", QueryResultsFormat.JSON),
     ],
 )
-def test_select_formats_follow_accept(live_server: LiveServer, store, accept: str, content_type: str, results_format) -> None:
+def test_select_formats_follow_accept(
+    live_server: LiveServer, store, accept: str, content_type: str, results_format
+) -> None:
     response = get(live_server, {"query": CLUSTERS}, accept=accept)
     assert response.status_code == 200
     assert response.headers["content-type"].split(";")[0] == content_type
@@ -194,7 +216,9 @@ def test_construct_formats_follow_accept(live_server: LiveServer, store, accept:
 
 
 def test_the_format_parameter_overrides_accept(live_server: LiveServer) -> None:
-    response = get(live_server, {"query": "SELECT (1 AS ?one) {}", "format": "csv"}, accept="application/sparql-results+json")
+    response = get(
+        live_server, {"query": "SELECT (1 AS ?one) {}", "format": "csv"}, accept="application/sparql-results+json"
+    )
     assert response.headers["content-type"].startswith("text/csv")
     assert response.text.splitlines() == ["one", "1"]
 
@@ -221,13 +245,17 @@ def test_default_graph_uri_and_named_graph_uri_set_the_dataset(live_server: Live
     [row] = bindings(get(live_server, [("query", COUNT), ("default-graph-uri", graphs[0])]))
     assert int(row["n"]["value"]) == sizes[0]
 
-    named = get(live_server, [("query", "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"), ("named-graph-uri", graphs[1])])
+    named = get(
+        live_server, [("query", "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"), ("named-graph-uri", graphs[1])]
+    )
     assert [b["g"]["value"] for b in bindings(named)] == [graphs[1]]
 
     # POST with the query in the body and the dataset in the URL (the W3C protocol tests do this)
     direct = post(live_server, COUNT, "application/sparql-query", params={"default-graph-uri": graphs[1]})
     assert int(bindings(direct)[0]["n"]["value"]) == sizes[1]
-    form = post(live_server, f"query={COUNT}", "application/x-www-form-urlencoded", params={"default-graph-uri": graphs[1]})
+    form = post(
+        live_server, f"query={COUNT}", "application/x-www-form-urlencoded", params={"default-graph-uri": graphs[1]}
+    )
     assert int(bindings(form)[0]["n"]["value"]) == sizes[1]
 
 
@@ -239,7 +267,9 @@ def test_from_in_the_query_is_honoured(live_server: LiveServer, store) -> None:
 
 
 def test_the_endpoint_answers_with_a_trailing_slash_too(live_server: LiveServer) -> None:
-    response = httpx.post(f"{live_server.url}/sparql/", content="ASK {}", headers={"Content-Type": "application/sparql-query"}, timeout=30)
+    response = httpx.post(
+        f"{live_server.url}/sparql/", content="ASK {}", headers={"Content-Type": "application/sparql-query"}, timeout=30
+    )
     assert response.status_code == 200 and response.json()["boolean"] is True
 
 
@@ -277,6 +307,7 @@ def test_a_body_over_the_limit_is_413(limited_server: LiveServer) -> None:
     query = "SELECT * WHERE { ?s ?p ?o } # " + "x" * 5000
     assert post(limited_server, query, "application/sparql-query").status_code == 413
     assert post(limited_server, f"query={query}", "application/x-www-form-urlencoded").status_code == 413
+    assert get(limited_server, {"query": query}).status_code == 414  # the same limit for a query in the URL
 
 
 def test_other_methods_are_refused(live_server: LiveServer) -> None:
@@ -364,7 +395,9 @@ def test_a_runaway_query_is_cut_at_the_timeout_while_a_lookup_still_answers(limi
     assert runaway.status_code == 503
     assert runaway.json()["title"] == "Query timed out"
     # SIGKILL is asynchronous: give the kernel a moment to tear the process down.
-    assert wait_until(lambda: all(cpu_seconds(p) is None for p in busy)), "the worker of the runaway query is still alive"
+    assert wait_until(lambda: all(cpu_seconds(p) is None for p in busy)), (
+        "the worker of the runaway query is still alive"
+    )
     remaining = descendants(limited_server.process.pid)
     spent = sum(cpu_seconds(p) or 0 for p in remaining)
     time.sleep(1)
@@ -387,13 +420,21 @@ def test_updates_are_refused_when_no_token_is_configured(live_server: LiveServer
 def test_an_update_without_or_with_a_wrong_token_is_refused_and_changes_nothing(writable_server: LiveServer) -> None:
     before = dataset_hash(writable_server)
     missing = post(writable_server, ALT_LABEL, "application/sparql-update", path="/sparql/update")
-    wrong = post(writable_server, ALT_LABEL, "application/sparql-update", path="/sparql/update", headers={"Authorization": "Bearer nope"})
+    wrong = post(
+        writable_server,
+        ALT_LABEL,
+        "application/sparql-update",
+        path="/sparql/update",
+        headers={"Authorization": "Bearer nope"},
+    )
     assert missing.status_code == 401 and "bearer" in missing.headers["www-authenticate"].lower()
     assert wrong.status_code == 403
     assert dataset_hash(writable_server) == before
 
 
-def test_an_update_that_breaks_the_shapes_is_422_with_the_report_and_changes_nothing(writable_server: LiveServer) -> None:
+def test_an_update_that_breaks_the_shapes_is_422_with_the_report_and_changes_nothing(
+    writable_server: LiveServer,
+) -> None:
     before = dataset_hash(writable_server)
     response = post(writable_server, NOT_A_DATE, "application/sparql-update", path="/sparql/update", headers=AUTH)
     assert response.status_code == 422
@@ -408,7 +449,9 @@ def test_an_allowed_update_is_applied_and_seen_by_the_next_query(writable_server
     before = {b["l"]["value"] for b in bindings(get(writable_server, {"query": labels}))}
     assert "Chemie-Cluster (test)" not in before
 
-    response = post(writable_server, f"update={ALT_LABEL}", "application/x-www-form-urlencoded", path="/sparql", headers=AUTH)
+    response = post(
+        writable_server, f"update={ALT_LABEL}", "application/x-www-form-urlencoded", path="/sparql", headers=AUTH
+    )
 
     assert response.status_code == 200, response.text
     assert response.json()["added"] == 1
@@ -417,7 +460,13 @@ def test_an_allowed_update_is_applied_and_seen_by_the_next_query(writable_server
 
 
 def test_load_is_refused(writable_server: LiveServer) -> None:
-    response = post(writable_server, "LOAD <http://127.0.0.1:9/x.ttl>", "application/sparql-update", path="/sparql/update", headers=AUTH)
+    response = post(
+        writable_server,
+        "LOAD <http://127.0.0.1:9/x.ttl>",
+        "application/sparql-update",
+        path="/sparql/update",
+        headers=AUTH,
+    )
     assert response.status_code == 403 and "LOAD" in response.json()["detail"]
 
 

@@ -82,9 +82,7 @@ def prepared_text(request: UpdateRequest) -> str:
         except ValueError:
             raise QueryError(f"{iri!r} is not a valid graph IRI") from None
     if any(op.has_using or op.keywords[:1] == ("WITH",) for op in operations):
-        raise QueryError(
-            "using-graph-uri / using-named-graph-uri cannot be combined with USING or WITH in the update"
-        )
+        raise QueryError("using-graph-uri / using-named-graph-uri cannot be combined with USING or WITH in the update")
     clauses = " ".join(
         [f"USING <{g}>" for g in request.using_graphs] + [f"USING NAMED <{g}>" for g in request.using_named_graphs]
     )
@@ -148,5 +146,9 @@ def apply_update(
         store.apply(add=change.add, remove=change.remove)
         timings["commit"] = time.perf_counter() - mark
     return UpdateResult(
-        added=len(change.add), removed=len(change.remove), report=report, seconds=time.perf_counter() - started, timings=timings
+        added=len(change.add),
+        removed=len(change.remove),
+        report=report,
+        seconds=time.perf_counter() - started,
+        timings=timings,
     )

@@ -17,8 +17,14 @@ from pyoxigraph import Store as OxStore
 
 from clustergraph import formats
 from clustergraph.errors import ClusterGraphError
+from clustergraph.query.limits import (
+    ResultLimits,
+    ResultTooLarge,
+    serialize_boolean,
+    serialize_solutions,
+    serialize_triples,
+)
 from clustergraph.query.service_relay import ServiceRelay
-from clustergraph.query.limits import ResultLimits, ResultTooLarge, serialize_boolean, serialize_solutions, serialize_triples
 from clustergraph.store.base import QueryResult
 
 # Outcome statuses and the HTTP status each maps to.
@@ -120,7 +126,9 @@ def pyoxigraph_runner(engine: OxStore) -> Runner:
             for old in relays.values():
                 old.close()
             relays.clear()
-            relays[key] = ServiceRelay(timeout=job.service_timeout, allow_private=job.service_allow_private, max_bytes=job.max_bytes)
+            relays[key] = ServiceRelay(
+                timeout=job.service_timeout, allow_private=job.service_allow_private, max_bytes=job.max_bytes
+            )
         return relays[key].rewrite(job.sparql, job.services)
 
     def run(job: QueryJob) -> QueryResult:
@@ -141,7 +149,9 @@ def store_runner(store) -> Runner:
 
     def run(job: QueryJob) -> QueryResult:
         if job.default_graphs is not None or job.named_graphs is not None:
-            return store.query(job.sparql, default_graph=list(job.default_graphs or ()), named_graphs=list(job.named_graphs or ()))
+            return store.query(
+                job.sparql, default_graph=list(job.default_graphs or ()), named_graphs=list(job.named_graphs or ())
+            )
         return store.query(job.sparql)
 
     return run
@@ -168,7 +178,11 @@ def evaluate(run: Runner, job: QueryJob) -> QueryOutcome:
     name = job.graph_format if kind == "rdf" else job.results_format
     if name is None:
         offered = "RDF graph formats" if kind == "rdf" else "SPARQL results formats"
-        return done(NOT_ACCEPTABLE, kind=kind, message=f"this query returns a {'graph' if kind == 'rdf' else 'table'}: accept one of the {offered}")
+        return done(
+            NOT_ACCEPTABLE,
+            kind=kind,
+            message=f"this query returns a {'graph' if kind == 'rdf' else 'table'}: accept one of the {offered}",
+        )
     fmt = formats.lookup(name)
     try:
         if isinstance(result, QueryBoolean):

@@ -97,19 +97,17 @@ class Executor(Protocol):
         """``run`` for the event loop: never blocks it."""
         ...
 
-    def stats(self) -> dict[str, float]:
-        ...
+    def stats(self) -> dict[str, float]: ...
 
-    def close(self) -> None:
-        ...
+    def close(self) -> None: ...
 
 
 def start_executor(store: Store, settings: Settings) -> Executor:
     """The executor for ``store``. Call it at start-up, before request threads run (it may fork)."""
-    cache = ResultCache(settings.query_cache_bytes)
     if store.kind == "remote":
-        return ThreadExecutor(store, workers=max(4, settings.query_workers * 4), cache=cache)
-    return ProcessExecutor(store, workers=settings.query_workers, cache=cache)
+        # No cache: others may write to a remote store at any time (its version never repeats).
+        return ThreadExecutor(store, workers=max(4, settings.query_workers * 4))
+    return ProcessExecutor(store, workers=settings.query_workers, cache=ResultCache(settings.query_cache_bytes))
 
 
 def _timeout_error(timeout: float) -> QueryTimeout:
@@ -167,7 +165,12 @@ def _cache_key(store: Store, job: QueryJob) -> tuple | None:
 def _cache_stats(cache: ResultCache | None) -> dict[str, float]:
     if cache is None:
         return {}
-    return {"cache_hits": cache.hits, "cache_misses": cache.misses, "cache_entries": len(cache), "cache_bytes": cache.size}
+    return {
+        "cache_hits": cache.hits,
+        "cache_misses": cache.misses,
+        "cache_entries": len(cache),
+        "cache_bytes": cache.size,
+    }
 
 
 # --- worker processes ---------------------------------------------------------------------
@@ -189,12 +192,29 @@ def _close_fds_except(*keep: int) -> None:
         high = fd + 1
 
 
-def _worker_main(conn: Connection, engine, path: str | None) -> None:
-    """Evaluate jobs from ``conn`` until it closes. Runs in a process forked by the zygote."""
+def _open_read_only(path: str, *, patience: float = 10.0):
+    """Open the RocksDB store read-only, retrying while the server's compaction races with it.
+
+    Right after a write the primary compacts in the background; an opening reader can find a
+    file listed in the manifest already deleted (measured: about one open in two fails, the
+    next try succeeds). Once open, a reader keeps its files and is unaffected by later writes.
+    """
     from pyoxigraph import Store as OxStore
 
+    deadline = time.monotonic() + patience
+    while True:
+        try:
+            return OxStore.read_only(path)
+        except (RuntimeError, OSError):
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)
+
+
+def _worker_main(conn: Connection, engine, path: str | None) -> None:
+    """Evaluate jobs from ``conn`` until it closes. Runs in a process forked by the zygote."""
     if engine is None:
-        engine = OxStore.read_only(path)
+        engine = _open_read_only(path)
     run = pyoxigraph_runner(engine)
     while True:
         try:
@@ -251,7 +271,8 @@ def _zygote_main(ctl: Connection, engine, path: str | None) -> None:
             os.close(fd)
             ctl.send(("forked", pid))
         elif command[0] == "load":
-            from pyoxigraph import RdfFormat, Store as OxStore
+            from pyoxigraph import RdfFormat
+            from pyoxigraph import Store as OxStore
 
             fresh = OxStore()
             fresh.load(command[1], format=RdfFormat.N_QUADS)
@@ -439,6 +460,12 @@ class ProcessExecutor:
         self._version = version
         return zygote
 
+    def _replace_zygote(self) -> None:
+        """Start a new zygote with the current content (the old one died). Call with the sync lock."""
+        log.error("the query zygote stopped; starting a new one")
+        self._zygote.stop()
+        self._zygote = self._start_zygote(first=False)
+
     def _fork(self) -> _Worker:
         version = self._version
         try:
@@ -447,9 +474,7 @@ class ProcessExecutor:
             # The zygote is gone (killed for memory?): start another and try once more.
             with self._sync_lock:
                 if not self._zygote.alive():
-                    log.error("the query zygote stopped; starting a new one")
-                    self._zygote.stop()
-                    self._zygote = self._start_zygote(first=False)
+                    self._replace_zygote()
             version = self._version
             pid, conn = self._zygote.fork()
         self.forks += 1
@@ -593,7 +618,10 @@ class ProcessExecutor:
                 from pyoxigraph import RdfFormat
 
                 # Read before sending: a write racing with this only causes one more reload.
-                self._zygote.load(self._store.dump(RdfFormat.N_QUADS))
+                try:
+                    self._zygote.load(self._store.dump(RdfFormat.N_QUADS))
+                except (OSError, EOFError):
+                    self._replace_zygote()  # loads the current content itself
             with self._cond:
                 self._version = version
                 stale = [w for w in self._idle if w.version != version]

@@ -72,7 +72,11 @@ class FederationGuard:
 
     def _allowed(self, call: ServiceCall) -> str:
         if call.endpoint is None:
-            what = f"SERVICE {call.written}: an endpoint given by a variable" if call.variable else f"SERVICE {call.written}"
+            what = (
+                f"SERVICE {call.written}: an endpoint given by a variable"
+                if call.variable
+                else f"SERVICE {call.written}"
+            )
             raise FederationRefused(f"{what} cannot be checked before evaluation; name the endpoint with an IRI")
         endpoint = call.endpoint
         if endpoint not in self.allowlist:
@@ -139,7 +143,9 @@ def _rdflib_service_calls(text: str, base_iri: str | None) -> list[ServiceCall]:
                 elif isinstance(term, CompValue) and term.name == "pname":
                     namespace = prefixes.get(str(term.prefix or ""))
                     written = f"{term.prefix or ''}:{term.localname or ''}"
-                    found.append(ServiceCall(None if namespace is None else namespace + str(term.localname or ""), written))
+                    found.append(
+                        ServiceCall(None if namespace is None else namespace + str(term.localname or ""), written)
+                    )
                 else:
                     found.append(ServiceCall(None, str(term)))
             for value in node.values():

@@ -27,11 +27,11 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from pyoxigraph import (
+    Quad,
     QueryBoolean,
     QueryResultsFormat,
     QuerySolutions,
     QueryTriples,
-    Quad,
     Triple,
     parse_query_results,
     serialize,

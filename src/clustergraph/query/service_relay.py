@@ -101,7 +101,9 @@ class ServiceRelay:
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True
         self.port = self._server.server_address[1]
-        self._thread = threading.Thread(target=self._server.serve_forever, name="clustergraph-service-relay", daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, name="clustergraph-service-relay", daemon=True
+        )
         self._thread.start()
 
     def rewrite(self, sparql: str, calls: Sequence[tuple[int, int, str]]) -> str:
@@ -147,7 +149,10 @@ class ServiceRelay:
             connection.request(method, target, body=body or None, headers={**headers, "Host": parts.netloc})
             response = connection.getresponse()
             if 300 <= response.status < 400:
-                raise _RelayError(502, f"SERVICE <{endpoint}> answered with a redirect ({response.status}); redirects are not followed")
+                raise _RelayError(
+                    502,
+                    f"SERVICE <{endpoint}> answered with a redirect ({response.status}); redirects are not followed",
+                )
             chunks, size = [], 0
             while not response.isclosed():  # it closes itself once the body is read
                 sock.settimeout(self._left(deadline, endpoint))

@@ -68,9 +68,9 @@ class EmbeddedStore:
             options["prefixes"] = prefixes
         try:
             return self._store.query(sparql, **options)
-        except SyntaxError as err:
+        except (SyntaxError, ValueError) as err:
             raise QueryError(str(err)) from err
-        except ValueError as err:
+        except RuntimeError as err:  # e.g. a substitution for a variable the query does not have
             raise QueryError(str(err)) from err
 
     def update(self, sparql: str) -> None:
@@ -109,8 +109,14 @@ class EmbeddedStore:
             self._changes += 1
 
     def named_graphs(self) -> list[NamedNode]:
+        # Oxigraph keeps a graph's name after CLEAR empties it; only graphs with quads count.
         return sorted(
-            (g for g in self._store.named_graphs() if isinstance(g, NamedNode)), key=lambda g: g.value
+            (
+                g
+                for g in self._store.named_graphs()
+                if isinstance(g, NamedNode) and next(iter(self._store.quads_for_pattern(None, None, None, g)), None)
+            ),
+            key=lambda g: g.value,
         )
 
     def count(self) -> int:

@@ -59,18 +59,27 @@ from pyoxigraph import (
     Quad,
     QueryResultsFormat,
     RdfFormat,
-    Store as OxStore,
     Triple,
     parse,
     parse_query_results,
     serialize,
 )
+from pyoxigraph import (
+    Store as OxStore,
+)
 
 from clustergraph import formats
-from clustergraph.errors import ClusterGraphError, InputError, LimitExceeded, QueryError, QueryTimeout, StoreUnavailable
-from clustergraph.settings import Settings
+from clustergraph.errors import (
+    ClusterGraphError,
+    InputError,
+    LimitExceeded,
+    QueryError,
+    QueryTimeout,
+    StoreUnavailable,
+)
 from clustergraph.query.guard import FederationGuard
 from clustergraph.query.sparql_text import has_dataset_clause
+from clustergraph.settings import Settings
 from clustergraph.store.base import GraphName, QueryResult, Term
 from clustergraph.store.sparql_text import (
     prefix_lines,

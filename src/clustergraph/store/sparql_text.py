@@ -20,7 +20,13 @@ from collections.abc import Mapping
 from pyoxigraph import BlankNode, Literal, NamedNode
 
 from clustergraph.errors import Forbidden, QueryError
-from clustergraph.query.sparql_text import QUERY_FORMS, Token, request_form, tokens, unescape_iri
+from clustergraph.query.sparql_text import (
+    QUERY_FORMS,
+    Token,
+    request_form,
+    tokens,
+    unescape_iri,
+)
 
 # IRI schemes (and Virtuoso's built-in prefixes) through which Virtuoso calls its SQL engine.
 ENGINE_SCHEMES = ("bif", "sql")

@@ -140,7 +140,9 @@ def format_for_name(name: str, offered: Sequence[Format]) -> Format:
     if fmt is None:
         raise InputError(f"unknown format {name!r}; use one of {', '.join(f.name for f in offered)}")
     if fmt not in offered:
-        raise NotAcceptable(f"this response cannot be given as {fmt.name}; use one of {', '.join(f.name for f in offered)}")
+        raise NotAcceptable(
+            f"this response cannot be given as {fmt.name}; use one of {', '.join(f.name for f in offered)}"
+        )
     return fmt
 
 

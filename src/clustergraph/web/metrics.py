@@ -72,7 +72,7 @@ class Metrics:
             family("sparql_request_duration_seconds", "histogram", "Time to answer a SPARQL request.")
             for operation, hist in sorted(self.durations.items()):
                 cumulative = 0
-                for bound, count in zip(BUCKETS, hist.counts):
+                for bound, count in zip(BUCKETS, hist.counts, strict=False):  # the last count is +Inf
                     cumulative += count
                     lines.append(
                         f'clustergraph_sparql_request_duration_seconds_bucket{{operation="{operation}",le="{bound:g}"}} {cumulative}'
@@ -80,8 +80,12 @@ class Metrics:
                 lines.append(
                     f'clustergraph_sparql_request_duration_seconds_bucket{{operation="{operation}",le="+Inf"}} {hist.count}'
                 )
-                lines.append(f'clustergraph_sparql_request_duration_seconds_sum{{operation="{operation}"}} {hist.total:.6f}')
-                lines.append(f'clustergraph_sparql_request_duration_seconds_count{{operation="{operation}"}} {hist.count}')
+                lines.append(
+                    f'clustergraph_sparql_request_duration_seconds_sum{{operation="{operation}"}} {hist.total:.6f}'
+                )
+                lines.append(
+                    f'clustergraph_sparql_request_duration_seconds_count{{operation="{operation}"}} {hist.count}'
+                )
             family("sparql_truncated_total", "counter", "Answers cut at the row cap.")
             lines.append(f"clustergraph_sparql_truncated_total {self.truncated}")
         family("sparql_timeouts_total", "counter", "Queries stopped at the query timeout.")

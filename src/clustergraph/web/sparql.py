@@ -42,8 +42,8 @@ from clustergraph.loading.updates import UpdateRequest, apply_update
 from clustergraph.query.evaluation import BAD_QUERY, FAILED, NOT_ACCEPTABLE, OK, TOO_LARGE, QueryJob, QueryOutcome
 from clustergraph.query.executor import Executor, start_executor
 from clustergraph.query.guard import FederationGuard
-from clustergraph.query.service_relay import ServiceRelay
 from clustergraph.query.limits import TRUNCATED_HEADER, ResultLimits, ResultTooLarge, truncation_header
+from clustergraph.query.service_relay import ServiceRelay
 from clustergraph.query.sparql_text import declared_prefixes, has_dataset_clause, request_form
 from clustergraph.settings import Settings
 from clustergraph.store.base import Store
@@ -93,7 +93,9 @@ def relay_of(request: Request) -> ServiceRelay:
     if relay is None:
         settings: Settings = state.settings
         relay = state.service_relay = ServiceRelay(
-            timeout=settings.service_timeout, allow_private=settings.service_allow_private, max_bytes=settings.max_response_bytes
+            timeout=settings.service_timeout,
+            allow_private=settings.service_allow_private,
+            max_bytes=settings.max_response_bytes,
         )
     return relay
 
@@ -164,7 +166,13 @@ async def _dispatch(request: Request) -> Response:
         queries = url_params.getlist("query")
         if not queries:
             return await run_in_threadpool(_description_or_ui, request)
+        if len(request.scope.get("query_string", b"")) > settings.max_body_bytes:
+            request.state.sparql_operation = "query"
+            raise HTTPException(
+                414, f"the query string is over the limit of {settings.max_body_bytes} bytes: POST long queries"
+            )
         return await _query(request, queries, url_params)
+    request.state.sparql_operation = "query"  # until the body shows an update
     media, charset = _content_type(request)
     if media == SPARQL_UPDATE:
         return await _update_from_request(request)
@@ -195,7 +203,7 @@ async def _dispatch(request: Request) -> Response:
 async def _query(request: Request, queries: list[str], params) -> Response:
     request.state.sparql_operation = "query"
     if len(queries) != 1:
-        raise QueryError(f"give exactly one query (got {len(queries)})" if queries else "the query parameter is empty")
+        raise QueryError(f"give exactly one query (got {len(queries)})" if queries else "no query given (query=...)")
     text = queries[0]
     if not text.strip():
         raise QueryError("the query is empty")
@@ -258,7 +266,9 @@ def _description_or_ui(request: Request) -> Response:
     """A GET without a query: the YASGUI page for browsers, the Service Description otherwise."""
     if prefers_html(request.headers.get("accept"), RESULTS_FORMATS + GRAPH_FORMATS):
         return query_ui.ui_response(request)
-    return service_description.service_description_response(request, request.app.state.settings, request.app.state.store)
+    return service_description.service_description_response(
+        request, request.app.state.settings, request.app.state.store
+    )
 
 
 # --- updates --------------------------------------------------------------------------------
@@ -276,11 +286,15 @@ async def _update_from_request(request: Request, *, form: MultiDict | None = Non
         elif media == SPARQL_UPDATE:
             _require_utf8(charset)
             if "update" in url_params:
-                raise QueryError("the update is the body of an application/sparql-update request: do not also give ?update=")
+                raise QueryError(
+                    "the update is the body of an application/sparql-update request: do not also give ?update="
+                )
             text = _utf8(await read_body(request, settings.max_body_bytes))
             return await _update(request, text, url_params)
         else:
-            raise UnsupportedMediaType(f"POST an update as {FORM} (update=...) or {SPARQL_UPDATE}; got {media or 'no Content-Type'}")
+            raise UnsupportedMediaType(
+                f"POST an update as {FORM} (update=...) or {SPARQL_UPDATE}; got {media or 'no Content-Type'}"
+            )
     params = _merged(url_params, form)
     updates = params.getlist("update")
     if len(updates) != 1:
@@ -305,7 +319,12 @@ async def _update(request: Request, text: str, params) -> Response:
     def run():
         with lock:  # also makes the app's one relay serve one update at a time
             return apply_update(
-                request.app.state.store, update, gate=gate, guard=guard, skolem_base=settings.base_iri, relay=relay_of(request)
+                request.app.state.store,
+                update,
+                gate=gate,
+                guard=guard,
+                skolem_base=settings.base_iri,
+                relay=relay_of(request),
             )
 
     result = await run_in_threadpool(run)
@@ -351,4 +370,3 @@ def _parse_form(body: bytes) -> MultiDict:
 def _merged(url_params, form: MultiDict) -> MultiDict:
     """URL and body parameters together (the protocol allows both for POST)."""
     return MultiDict(list(url_params.multi_items()) + list(form.multi_items()))
-
