@@ -41,3 +41,9 @@ def test_the_settings_table_matches_the_settings_model() -> None:
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     assert module.readme_with_table(README) == README, "run: python scripts/settings_table.py --write"
+
+
+def test_example_queries_named_in_the_readme_exist() -> None:
+    queries = Path(__file__).resolve().parent.parent / "queries"
+    for name in re.findall(r"--example ([\w-]+)", README):
+        assert (queries / f"{name}.rq").is_file(), name

@@ -22,7 +22,6 @@ blank nodes, so a PUT followed by a GET returns an isomorphic graph.
 
 from __future__ import annotations
 
-import hmac
 import threading
 import uuid
 from collections.abc import Iterable, Iterator
@@ -36,7 +35,7 @@ from fastapi.responses import Response
 from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, Quad, Triple, serialize
 
 from clustergraph import formats
-from clustergraph.errors import Forbidden
+from clustergraph.web.requests import read_body, require_update_token
 from clustergraph.loading.loader import gate_for
 from clustergraph.loading.parse import parse_bytes
 from clustergraph.loading.validation import Change, ShaclGate
@@ -203,20 +202,6 @@ class _Unskolemizer:
 # --- writing ---------------------------------------------------------------------------
 
 
-def require_update_token(request: Request, settings: Settings) -> None:
-    """Writes need the bearer update token: 403 when none is configured or it is wrong, 401 when absent."""
-    if settings.update_token is None:
-        raise Forbidden("this service is read-only: writes need an update token configured (CLUSTERGRAPH_UPDATE_TOKEN)")
-    scheme, _, given = request.headers.get("authorization", "").partition(" ")
-    if scheme.lower() != "bearer" or not given.strip():
-        raise HTTPException(
-            401, "writes need the update token as 'Authorization: Bearer TOKEN'",
-            headers={"WWW-Authenticate": 'Bearer realm="clustergraph"'},
-        )
-    if not hmac.compare_digest(given.strip().encode(), settings.update_token.get_secret_value().encode()):
-        raise Forbidden("the update token is not valid")
-
-
 async def _request_quads(request: Request, settings: Settings, target: Target) -> list[Quad]:
     """The quads of the request body, put in the target graph; 413/415/400 for bodies that will not do."""
     body = await read_body(request, settings.max_body_bytes)
@@ -237,20 +222,6 @@ async def _request_quads(request: Request, settings: Settings, target: Target) -
         # parse_bytes moved the triples into the graph; with a triple format there is nothing else.
         return quads
     return [Quad(q.subject, q.predicate, q.object, DefaultGraph()) for q in quads]
-
-
-async def read_body(request: Request, limit: int) -> bytes:
-    """The request body; 413 as soon as it is known to be over ``limit`` bytes."""
-    declared = request.headers.get("content-length")
-    if declared and declared.isdigit() and int(declared) > limit:
-        raise HTTPException(413, f"the body is {declared} bytes, over the limit of {limit}")
-    chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise HTTPException(413, f"the body is over the limit of {limit} bytes")
-        chunks.append(chunk)
-    return b"".join(chunks)
 
 
 def _body_format(content_type: str | None, filename: str | None) -> formats.Format:
@@ -324,8 +295,3 @@ def _replace(target: Target, existing: list[Quad], quads: list[Quad]) -> Change:
     if target.graph is None:
         return Change(add=quads, remove=existing)
     return Change(add=quads, clear_graphs=[target.graph])
-
-
-# The names web/sparql.py imported first; the public names above are the ones to use.
-_authorize = require_update_token
-_read_body = read_body

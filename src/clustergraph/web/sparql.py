@@ -49,8 +49,8 @@ from clustergraph.settings import Settings
 from clustergraph.store.base import Store
 from clustergraph.web import query_ui, service_description
 from clustergraph.web.conneg import NotAcceptable, acceptable, prefers_html
-from clustergraph.web.graph_store import _authorize as authorize_write
-from clustergraph.web.graph_store import _read_body as read_body
+from clustergraph.web.requests import read_body
+from clustergraph.web.requests import require_update_token as authorize_write
 from clustergraph.web.graph_store import shacl_gate, write_lock
 from clustergraph.web.metrics import metrics_of
 from clustergraph.web.service_description import public_url

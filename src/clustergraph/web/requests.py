@@ -1,0 +1,38 @@
+"""What every write request shares: the bearer update token and a size-capped body."""
+
+from __future__ import annotations
+
+import hmac
+
+from fastapi import HTTPException, Request
+
+from clustergraph.errors import Forbidden
+from clustergraph.settings import Settings
+
+
+def require_update_token(request: Request, settings: Settings) -> None:
+    """Writes need the bearer update token: 403 when none is configured or it is wrong, 401 when absent."""
+    if settings.update_token is None:
+        raise Forbidden("this service is read-only: writes need an update token configured (CLUSTERGRAPH_UPDATE_TOKEN)")
+    scheme, _, given = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not given.strip():
+        raise HTTPException(
+            401, "writes need the update token as 'Authorization: Bearer TOKEN'",
+            headers={"WWW-Authenticate": 'Bearer realm="clustergraph"'},
+        )
+    if not hmac.compare_digest(given.strip().encode(), settings.update_token.get_secret_value().encode()):
+        raise Forbidden("the update token is not valid")
+
+
+async def read_body(request: Request, limit: int) -> bytes:
+    """The request body; 413 as soon as it is known to be over ``limit`` bytes."""
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > limit:
+        raise HTTPException(413, f"the body is {declared} bytes, over the limit of {limit}")
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise HTTPException(413, f"the body is over the limit of {limit} bytes")
+        chunks.append(chunk)
+    return b"".join(chunks)
