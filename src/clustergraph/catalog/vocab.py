@@ -160,12 +160,12 @@ def narrower(cat: Catalog) -> dict[str, set[str]]:
     closure: dict[str, set[str]] = {}
     for top in children:
         seen: set[str] = set()
-        todo = list(children[top])
-        while todo:
-            node = todo.pop()
+        pending = list(children[top])
+        while pending:
+            node = pending.pop()
             if node not in seen:
                 seen.add(node)
-                todo.extend(children.get(node, ()))
+                pending.extend(children.get(node, ()))
         closure[top] = seen - {top}
     return closure
 

@@ -79,7 +79,7 @@ def tokens(text: str) -> list[Token]:
 
 
 def unescape_iri(raw: str) -> str:
-    """The IRI inside ``<...>`` with ``\\uXXXX`` / ``\\UXXXXXXXX`` escapes decoded, as the engine reads it."""
+    """The IRI inside ``<...>`` with ``\\u`` and ``\\U`` escapes decoded, as the engine reads it."""
     inner = raw[1:-1] if raw.startswith("<") else raw
     return re.sub(_UCHAR, lambda m: chr(int(m.group()[2:], 16)), inner)
 
