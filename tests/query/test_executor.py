@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import threading
 import time
 from pathlib import Path
@@ -224,4 +225,36 @@ def test_a_lost_zygote_is_replaced_and_holds_the_current_data(executor: ProcessE
     assert wait_until(lambda: all(cpu_seconds(p) is None for p in doomed), 5)
 
     assert count_of(executor) == expected
+    assert executor.zygote_pid not in doomed
+
+
+def test_a_worker_that_dies_under_a_read_query_is_replaced_and_the_query_asked_again(store: EmbeddedStore) -> None:
+    executor = ProcessExecutor(store, workers=1)
+    try:
+        (doomed,) = executor.worker_pids()
+        os.kill(doomed, signal.SIGSTOP)  # it takes the job off its socket only after it is killed: never
+        answered: list = []
+        asking = threading.Thread(target=lambda: answered.append(executor.run(QueryJob(COUNT), timeout=30)))
+        asking.start()
+        assert wait_until(lambda: executor.stats()["workers_busy"] == 1, 5)
+        os.kill(doomed, signal.SIGKILL)
+        asking.join(30)
+
+        assert answered and answered[0].status == OK, answered and answered[0].message
+        assert int(json.loads(answered[0].body)["results"]["bindings"][0]["n"]["value"]) == store.count()
+        assert executor.stats()["crashes"] == 1
+        assert doomed not in executor.worker_pids()
+    finally:
+        executor.close()
+
+
+def test_a_lost_zygote_is_replaced_when_a_worker_is_needed_without_a_write(
+    executor: ProcessExecutor, store: EmbeddedStore
+) -> None:
+    doomed = [executor.zygote_pid, *executor.worker_pids()]
+    for pid in doomed:
+        os.kill(pid, 9)
+    assert wait_until(lambda: all(cpu_seconds(p) is None for p in doomed), 5)
+
+    assert count_of(executor) == store.count()
     assert executor.zygote_pid not in doomed

@@ -26,6 +26,7 @@ from rdflib import Literal as RdfLiteral
 from rdflib.namespace import RDF, SH
 
 from clustergraph.errors import ValidationFailed
+from clustergraph.loading import sparql_cache
 from clustergraph.loading.parse import parse_path, rdf_files
 from clustergraph.loading.report import Finding, Report
 from clustergraph.namespaces import CG, ONTOLOGY_IRI
@@ -96,8 +97,11 @@ class ShaclGate:
         """Validate the state ``store`` would have after ``change``; writes nothing."""
         started = time.perf_counter()
         findings = list(_default_graph_findings(change.add))
-        size = (store.count() if store is not None else 0) + len(change.add)
-        if store is None or size <= FULL_VALIDATION_LIMIT:
+        stored = store.count() if store is not None else 0
+        changed = len(change.add) + len(change.remove) + len(change.clear_graphs)
+        # Around-the-change pays off for small changes to a big store; a change that is a
+        # large share of the result (a first load) is its own neighbourhood.
+        if store is None or stored + len(change.add) <= FULL_VALIDATION_LIMIT or changed * 4 >= stored:
             quads = _candidate_state(store, change)
             focus = None
         else:
@@ -141,6 +145,7 @@ class ShaclGate:
         # pyshacl's own focus_nodes option skipped sh:targetSubjectsOf shapes with sh:or
         # (pyshacl 0.40), so the neighbourhood is validated whole and the findings about
         # context-only resources, whose descriptions are incomplete, are dropped.
+        sparql_cache.install()
         _conforms, results, _text = validate(
             graph,
             shacl_graph=self.shapes,
@@ -148,6 +153,7 @@ class ShaclGate:
             advanced=True,
             allow_warnings=True,
             allow_infos=True,
+            inplace=True,  # the validation graph is built for this call only: no copy needed
         )
         findings = _findings(results)
         if focus is None:

@@ -64,6 +64,10 @@ INLINE_BODY_BYTES = 256 * 1024
 # How long a zygote may take to start and answer: a fresh interpreter imports modules first.
 ZYGOTE_START_TIMEOUT = 60.0
 FORKED_START_TIMEOUT = 10.0
+# How often a lost zygote is replaced before a request gives up (a loaded machine, an OOM kill).
+ZYGOTE_ATTEMPTS = 3
+# How long a worker keeps trying to open an on-disk store that the server is compacting.
+OPEN_PATIENCE = 30.0
 PROBE_QUERY = "SELECT * WHERE { GRAPH ?g { ?s ?p ?o } } LIMIT 1"
 
 
@@ -192,23 +196,31 @@ def _close_fds_except(*keep: int) -> None:
         high = fd + 1
 
 
-def _open_read_only(path: str, *, patience: float = 10.0):
+def _open_read_only(path: str, *, patience: float = OPEN_PATIENCE):
     """Open the RocksDB store read-only, retrying while the server's compaction races with it.
 
-    Right after a write the primary compacts in the background; an opening reader can find a
-    file listed in the manifest already deleted (measured: about one open in two fails, the
-    next try succeeds). Once open, a reader keeps its files and is unaffected by later writes.
+    Right after a write the primary flushes and compacts in the background; an opening reader
+    can find a file listed in the manifest already deleted ("Corruption: ... No such file";
+    measured: about one open in thirteen right after a write), and the next try succeeds. On a
+    loaded machine the compaction takes longer, so the retries back off (10 ms doubling up to
+    0.2 s) for up to ``patience`` seconds. Any failure is retried, including a Rust panic
+    (pyo3's ``PanicException`` is not an ``Exception``), which would otherwise end the worker.
+    Raises the last error when the store still cannot be opened after ``patience``.
     """
     from pyoxigraph import Store as OxStore
 
     deadline = time.monotonic() + patience
+    pause = 0.01
     while True:
         try:
             return OxStore.read_only(path)
-        except (RuntimeError, OSError):
-            if time.monotonic() > deadline:
+        except (KeyboardInterrupt, SystemExit):
+            raise
+        except BaseException:
+            if time.monotonic() + pause > deadline:
                 raise
-            time.sleep(0.01)
+            time.sleep(pause)
+            pause = min(pause * 2, 0.2)
 
 
 def _worker_main(conn: Connection, engine, path: str | None) -> None:
@@ -227,13 +239,18 @@ def _worker_main(conn: Connection, engine, path: str | None) -> None:
         conn.send_bytes(outcome.body)
 
 
-def _zygote_main(ctl: Connection, engine, path: str | None) -> None:
+def _zygote_main(ctl: Connection, engine, path: str | None, die_with_parent: bool = True) -> None:
     """Fork workers on request; single-threaded.
 
     ``engine`` is the inherited in-memory store; with ``path`` (disk) each worker opens the
     store itself; with neither, the zygote starts empty and is sent the data (``load``).
+    ``die_with_parent``: only when started from the server's main thread, because Linux
+    sends the parent-death signal when the *thread* that started the process exits (a
+    request thread of a pool that shrinks would take the zygote with it). Without it, the
+    zygote still ends when the server does: its control channel reaches EOF.
     """
-    _die_with_parent()
+    if die_with_parent:
+        _die_with_parent()
     # The server's signal set-up is inherited: its handlers and the event loop's wake-up
     # descriptor (about to be closed, and its number reused) must not act here.
     try:
@@ -290,31 +307,46 @@ class _Zygote:
         # nothing (no locks, no RocksDB state) with this multi-threaded server.
         context = multiprocessing.get_context("fork" if engine is not None else "spawn")
         self._ctl, child = context.Pipe(duplex=True)
+        main_thread = threading.current_thread() is threading.main_thread()
         self._process = context.Process(
-            target=_zygote_main, args=(child, engine, path), name="clustergraph-zygote", daemon=True
+            target=_zygote_main, args=(child, engine, path, main_thread), name="clustergraph-zygote", daemon=True
         )
         self._lock = threading.Lock()
         self._process.start()
         child.close()
+        self.pid = self._process.pid
         if not self._ctl.poll(start_timeout):
             self.stop()
             raise StoreUnavailable("the query worker process did not start")
         try:
             _ready, self.pid = self._ctl.recv()
-        except EOFError:
+        except (EOFError, OSError):
+            self.stop()
             raise StoreUnavailable("the query worker process failed to start") from None
 
     def fork(self) -> tuple[int, Connection]:
-        """A new worker process and the server's end of its socket."""
+        """A new worker process and the server's end of its socket.
+
+        Raises ``OSError``/``EOFError`` when the zygote is gone or going (its channel broke).
+        """
         ours, theirs = socket.socketpair()
-        with self._lock:
-            self._ctl.send(("fork",))
-            send_handle(self._ctl, theirs.fileno(), self.pid)
-            _forked, pid = self._ctl.recv()
-        theirs.close()
+        try:
+            with self._lock:
+                self._ctl.send(("fork",))
+                send_handle(self._ctl, theirs.fileno(), self.pid)
+                _forked, pid = self._ctl.recv()
+        except BaseException:
+            ours.close()
+            raise
+        finally:
+            theirs.close()
         return pid, Connection(ours.detach())
 
     def load(self, nquads: bytes) -> int:
+        """Replace the zygote's store by ``nquads``; the number of quads it now holds.
+
+        Raises ``OSError``/``EOFError`` when the zygote is gone or going (its channel broke).
+        """
         with self._lock:
             self._ctl.send(("load", nquads))
             return self._ctl.recv()[1]
@@ -322,17 +354,30 @@ class _Zygote:
     def alive(self) -> bool:
         return self._process.is_alive()
 
-    def stop(self) -> None:
-        with self._lock:
-            try:
-                self._ctl.send(("stop",))
-            except OSError:
-                pass
+    def stop(self, *, force: bool = False) -> None:
+        """End the zygote: politely, or with ``force`` (SIGKILL) when its channel broke, since a
+        dying or wedged zygote will not answer and must not hold a request up."""
+        if force:
+            self._process.kill()
+        else:
+            with self._lock:
+                try:
+                    self._ctl.send(("stop",))
+                except OSError:
+                    pass
         self._process.join(timeout=5)
         if self._process.is_alive():
             self._process.kill()
             self._process.join(timeout=5)
         self._ctl.close()
+
+
+class _WorkerLost(Exception):
+    """A worker died under a job; ``outcome`` is the answer to give if the job is not retried."""
+
+    def __init__(self, outcome: QueryOutcome) -> None:
+        super().__init__(outcome.message)
+        self.outcome = outcome
 
 
 @dataclass(eq=False)
@@ -374,7 +419,9 @@ class ProcessExecutor:
         self.max_workers = max_workers or workers + max(2, workers)
         self._cache = cache
         self._cond = threading.Condition()
-        self._sync_lock = threading.Lock()
+        # Serialises following the store and replacing the zygote (re-entrant: a load that
+        # finds the zygote gone replaces it while already holding the lock).
+        self._sync_lock = threading.RLock()
         self._idle: list[_Worker] = []
         self._busy: set[_Worker] = set()
         self._spawning = 0
@@ -390,7 +437,12 @@ class ProcessExecutor:
     # -- public ----------------------------------------------------------------------------
 
     def run(self, job: QueryJob, *, timeout: float) -> QueryOutcome:
-        deadline = time.monotonic() + timeout
+        return self._run(job, timeout=timeout, deadline=time.monotonic() + timeout, retry=True)
+
+    def _run(self, job: QueryJob, *, timeout: float, deadline: float, retry: bool) -> QueryOutcome:
+        """``run`` against ``deadline``; with ``retry``, a worker that dies under the job (a
+        transient cause: the OOM killer, a store opened mid-compaction) is replaced and the job
+        asked once more, which is safe because a read query changes nothing."""
         self._follow_store()
         key = (self._version, job.cache_key())
         cache = self._cache if job.cacheable else None
@@ -401,6 +453,12 @@ class ProcessExecutor:
         worker = self._acquire(deadline, timeout)
         try:
             outcome = self._ask(worker, job, deadline, timeout)
+        except _WorkerLost as lost:
+            self._release(worker)
+            if retry and time.monotonic() < deadline:
+                log.warning("query worker %s stopped unexpectedly; asking another one", worker.pid)
+                return self._run(job, timeout=timeout, deadline=deadline, retry=False)
+            return lost.outcome
         except BaseException:
             self._drop(worker)
             raise
@@ -443,7 +501,8 @@ class ProcessExecutor:
     # -- workers ---------------------------------------------------------------------------
 
     def _start_zygote(self, *, first: bool) -> _Zygote:
-        """A zygote holding the store's current content."""
+        """A zygote holding the store's current content. Raises ``StoreUnavailable``, or
+        ``OSError``/``EOFError`` when the new zygote is lost while loading (it is stopped)."""
         store = self._store
         if store.kind == "disk":
             return _Zygote(engine=None, path=str(store.path))
@@ -456,27 +515,46 @@ class ProcessExecutor:
 
         version = store.version
         zygote = _Zygote(engine=None, path=None)
-        zygote.load(store.dump(RdfFormat.N_QUADS))
+        try:
+            zygote.load(store.dump(RdfFormat.N_QUADS))
+        except BaseException:
+            zygote.stop(force=True)
+            raise
         self._version = version
         return zygote
 
-    def _replace_zygote(self) -> None:
-        """Start a new zygote with the current content (the old one died). Call with the sync lock."""
-        log.error("the query zygote stopped; starting a new one")
-        self._zygote.stop()
-        self._zygote = self._start_zygote(first=False)
+    def _replace_zygote(self, lost: _Zygote) -> None:
+        """Start a new zygote with the current content in place of ``lost``, whose control channel
+        broke (killed for memory, or dying right now: the channel breaks before the process is
+        reaped, so ``alive()`` cannot be trusted here). Nothing happens if another thread has
+        replaced it already. A new zygote that is lost while loading is replaced in turn, up to
+        ``ZYGOTE_ATTEMPTS`` times; then ``StoreUnavailable``."""
+        with self._sync_lock:
+            if self._zygote is not lost:
+                return
+            log.error("the query zygote stopped; starting a new one")
+            lost.stop(force=True)
+            for attempt in range(1, ZYGOTE_ATTEMPTS + 1):
+                try:
+                    self._zygote = self._start_zygote(first=False)
+                    return
+                except (OSError, EOFError, StoreUnavailable) as err:
+                    if attempt == ZYGOTE_ATTEMPTS:
+                        raise StoreUnavailable("the query worker process cannot be started") from err
+                    log.error("the new query zygote failed (%s); starting another one", err)
 
     def _fork(self) -> _Worker:
-        version = self._version
-        try:
-            pid, conn = self._zygote.fork()
-        except (OSError, EOFError):
-            # The zygote is gone (killed for memory?): start another and try once more.
-            with self._sync_lock:
-                if not self._zygote.alive():
-                    self._replace_zygote()
+        """A new worker from the zygote, replacing a lost zygote and trying again (bounded)."""
+        for attempt in range(1, ZYGOTE_ATTEMPTS + 1):
+            zygote = self._zygote
             version = self._version
-            pid, conn = self._zygote.fork()
+            try:
+                pid, conn = zygote.fork()
+                break
+            except (OSError, EOFError) as err:
+                if attempt == ZYGOTE_ATTEMPTS:
+                    raise StoreUnavailable("the query worker process is not available") from err
+                self._replace_zygote(zygote)
         self.forks += 1
         return _Worker(pid, conn, version)
 
@@ -509,6 +587,8 @@ class ProcessExecutor:
         return worker
 
     def _ask(self, worker: _Worker, job: QueryJob, deadline: float, timeout: float) -> QueryOutcome:
+        """The worker's answer to ``job``. Raises ``QueryTimeout`` (the worker is killed) and
+        ``_WorkerLost`` when the worker died under the job."""
         conn = worker.conn
         try:
             conn.send_bytes(pickle.dumps(job, protocol=pickle.HIGHEST_PROTOCOL))
@@ -520,11 +600,12 @@ class ProcessExecutor:
             header, _size = pickle.loads(conn.recv_bytes())
             body = conn.recv_bytes()
         except (EOFError, OSError, pickle.UnpicklingError) as err:
-            return self._crashed(worker, err)
+            raise _WorkerLost(self._crashed(worker, err)) from err
         worker.jobs += 1
         return replace(header, body=body)
 
     def _crashed(self, worker: _Worker, err: BaseException) -> QueryOutcome:
+        """Count and close a worker that died under a job; the outcome to give if it is not retried."""
         self.crashes += 1
         worker.kill() if isinstance(err, pickle.UnpicklingError) else worker.retire()
         log.error("query worker %s stopped unexpectedly", worker.pid)
@@ -549,6 +630,7 @@ class ProcessExecutor:
         worker = self._take_idle()
         if worker is None:
             return await asyncio.to_thread(self.run, job, timeout=timeout)
+        started = time.monotonic()
         conn = worker.conn
         try:
             conn.send_bytes(pickle.dumps(job, protocol=pickle.HIGHEST_PROTOCOL))
@@ -561,7 +643,16 @@ class ProcessExecutor:
             outcome = replace(header, body=body)
             worker.jobs += 1
         except (EOFError, OSError, pickle.UnpicklingError) as err:
-            outcome = self._crashed(worker, err)
+            # The worker died under the job: retried once by a fresh worker, in a thread (it forks).
+            self._crashed(worker, err)
+            self._release(worker)
+            remaining = timeout - (time.monotonic() - started)
+            if remaining <= 0:
+                return QueryOutcome(FAILED, message="the query stopped unexpectedly (out of memory?)")
+            log.warning("query worker %s stopped unexpectedly; asking another one", worker.pid)
+            return await asyncio.to_thread(
+                self._run, job, timeout=timeout, deadline=time.monotonic() + remaining, retry=False
+            )
         except BaseException:  # a timeout, or the request was cancelled: the worker's state is unknown
             self._drop(worker)
             raise
@@ -618,10 +709,11 @@ class ProcessExecutor:
                 from pyoxigraph import RdfFormat
 
                 # Read before sending: a write racing with this only causes one more reload.
+                zygote = self._zygote
                 try:
-                    self._zygote.load(self._store.dump(RdfFormat.N_QUADS))
+                    zygote.load(self._store.dump(RdfFormat.N_QUADS))
                 except (OSError, EOFError):
-                    self._replace_zygote()  # loads the current content itself
+                    self._replace_zygote(zygote)  # loads the current content itself
             with self._cond:
                 self._version = version
                 stale = [w for w in self._idle if w.version != version]
