@@ -126,7 +126,7 @@ def check_answers(servers, mix, timeout: float) -> tuple[dict[str, dict[str, str
 
 
 def derived_mix(cells, clients: int, names: list[str], servers: list[str]):
-    """Throughput of an even mix over the queries every server completed at this level:
+    """Throughput of an even mix over the MIX queries every server completed at this level:
     N / sum(1 / req/s of each query), i.e. each query issued equally often in a closed loop.
     Returns (queries, {server: Cell with .rps and p50 = the median of the per-query p50s})."""
     common = [q for q in names if all((c := cells.get((clients, q, n))) and not c.skipped and c.ok for n in servers)]
@@ -280,7 +280,7 @@ def main(argv: list[str] | None = None) -> int:
             rows = []
             for q in queries + ["MIX (derived)"]:
                 if q == "MIX (derived)":
-                    derived = derived_mix(cells, clients, list(mix), [s.name for s in servers])
+                    derived = derived_mix(cells, clients, in_mix + ["lookup"], [s.name for s in servers])
                     if derived is None:
                         continue
                     common, per_server = derived

@@ -27,7 +27,7 @@ def cpu_seconds(pid: int) -> float | None:
     """User + system CPU time of a live process from /proc, or None if it is gone (or a zombie)."""
     try:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except FileNotFoundError:
+    except (FileNotFoundError, ProcessLookupError):  # gone; ESRCH when it is reaped while being read
         return None
     if fields[0] == "Z":
         return None
