@@ -225,7 +225,7 @@ def main(argv: list[str] | None = None) -> int:
             servers.append(start_rdflib_endpoint(prepared, log_dir=log_dir))
         for s in servers:
             print(f"  {s.name}: {s.url} up in {s.startup_s:.1f} s, RSS {s.rss_mb():.0f} MB (log {s.log})", flush=True)
-        print(f"  preparation: " + ", ".join(f"{k} {v:.1f} s" for k, v in prepared.timings.items()))
+        print("  preparation: " + ", ".join(f"{k} {v:.1f} s" for k, v in prepared.timings.items()))
 
         sizes, check_s = check_answers(servers, mix, args.check_timeout)
         print("\n## Result sizes (rows / triples) per server — must agree")

@@ -75,3 +75,16 @@ def test_an_expected_location_must_be_sent() -> None:
     expected = Expected(StatusExpectation(codes=frozenset({201})), location_variable="$LOCATION$")
     assert check_response(response(201), expected) == "expected a Location header"
     assert check_response(response(201, location="http://127.0.0.1/graph-store/new"), expected) is None
+
+
+def test_manifests_reached_through_a_symbolic_link_list_the_same_tests(tmp_path) -> None:
+    from pathlib import Path
+
+    from clustergraph.conformance.manifest import load_suites
+
+    real = Path(__file__).resolve().parent / "w3c"
+    link = tmp_path / "linked"
+    link.symlink_to(real, target_is_directory=True)
+    direct = [t.iri.rsplit("#", 1)[-1] for t in load_suites(real)]
+    linked = [t.iri.rsplit("#", 1)[-1] for t in load_suites(link)]
+    assert linked == direct and len(direct) >= 50

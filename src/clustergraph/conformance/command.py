@@ -56,4 +56,7 @@ def run_conformance(
                 server.stop()
     for line in report_lines(outcomes):
         echo(line)
+    if not outcomes:
+        echo(f"no test was found in the manifests below {manifests}")
+        return 1
     return 1 if unexpected_failures(outcomes) else 0

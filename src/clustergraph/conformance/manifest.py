@@ -121,11 +121,12 @@ def load_suites(manifests_dir: Path) -> list[ManifestTest]:
 def load_manifest(path: Path, suite: str) -> list[ManifestTest]:
     """The tests listed in ``mf:entries`` of ``path`` and of the manifests it includes, in order."""
     graph = Graph()
+    # One IRI for the manifest whether or not its folder is reached through a symbolic link.
+    manifest = URIRef(path.resolve().as_uri())
     try:
-        graph.parse(path, format="turtle")
+        graph.parse(path, format="turtle", publicID=str(manifest))
     except Exception as err:  # rdflib raises many kinds of parse errors
         raise InputError(f"{path}: cannot read the manifest: {err}") from err
-    manifest = URIRef(path.resolve().as_uri())
     tests: list[ManifestTest] = []
     for included in _list(graph, graph.value(manifest, MF.include)):
         tests.extend(load_manifest(_file(included), suite))
