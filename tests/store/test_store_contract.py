@@ -325,3 +325,16 @@ def test_a_bad_query_is_a_query_error_and_changes_nothing(loaded: Store) -> None
             loaded.query(sparql)
     assert loaded.count() == before
     assert TEST_GRAPH not in loaded.named_graphs()
+
+
+def test_an_on_disk_store_opened_read_only_answers_and_closes(tmp_path) -> None:
+    from pathlib import Path as _Path
+
+    from clustergraph.store import EmbeddedStore
+
+    writer = EmbeddedStore(_Path(tmp_path / "db"))
+    writer.update('INSERT DATA { GRAPH <https://example.org/g> { <https://example.org/s> <https://example.org/p> "o" } }')
+    writer.close()
+    reader = EmbeddedStore(_Path(tmp_path / "db"), read_only=True)
+    assert reader.count() == 1
+    reader.close()

@@ -20,6 +20,7 @@ class EmbeddedStore:
     def __init__(self, path: Path | None = None, *, read_only: bool = False) -> None:
         self.path = path
         self.kind = "memory" if path is None else "disk"
+        self.read_only = read_only
         self._write_lock = threading.Lock()
         # A random prefix per opened store: counters restart at 0, so a token from before a
         # restart (or from another store) never matches one issued now.
@@ -132,7 +133,7 @@ class EmbeddedStore:
         return self._store.dump(format=fmt, from_graph=graph, **options)
 
     def close(self) -> None:
-        if self.kind == "disk":
+        if self.kind == "disk" and not self.read_only:
             self._store.flush()
         del self._store
 
