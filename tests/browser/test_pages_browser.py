@@ -6,7 +6,6 @@ Screenshots go to tests/artifacts/ (the landing page: tests/artifacts/pages-land
 
 from __future__ import annotations
 
-import os
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -31,15 +30,6 @@ if TYPE_CHECKING:
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = os.environ.get("CLUSTERGRAPH_TEST_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
 HOSTILE = Path(__file__).resolve().parent.parent / "fixtures" / "pages" / "hostile.trig"
 BASE = "https://w3id.org/clustergraph/"
@@ -82,21 +72,6 @@ def expected(data_dir: Path, shacl_gate) -> Iterator[EmbeddedStore]:
     load(db, Settings(store="memory", data_dir=data_dir, _env_file=None), gate=shacl_gate)
     yield db
     db.close()
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    """A headless Debian chromium; fails (never skips) when it or Playwright is missing."""
-    if shutil.which(CHROMIUM) is None and not Path(CHROMIUM).is_file():
-        pytest.fail(f"chromium not found at {CHROMIUM}: install it with `apt-get install -y chromium`")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        pytest.fail("playwright is not installed: `pip install -e .[test]` (never `playwright install`)")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @dataclass

@@ -22,36 +22,12 @@ if TYPE_CHECKING:
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"  # Debian's package; CI installs it with apt
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
 # An example whose result rows name clusters; the expected names come from running the
 # same file on the store, not from this test.
 EXAMPLE = "clusters-founding-year"
 PICKED = "managing-bodies-and-cities"
 RESULT_ROWS = ".yasr .dataTable tbody tr"
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    """A headless Debian chromium; fails (never skips) when it or Playwright is missing."""
-    if not Path(CHROMIUM).is_file():
-        pytest.fail(f"chromium not found at {CHROMIUM}: install it with `apt-get install -y chromium`")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        pytest.fail("playwright is not installed: `pip install -e .[test]` (never `playwright install`)")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @dataclass
