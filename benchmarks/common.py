@@ -97,7 +97,7 @@ def machine_line() -> str:
     load = os.getloadavg() if hasattr(os, "getloadavg") else (float("nan"),) * 3
     return (
         f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC, {platform.node() or 'host'}: "
-        f"{os.cpu_count()} cores (shared with other engineers' test runs), "
+        f"{os.cpu_count()} cores, "
         f"Python {platform.python_version()}, load average at start {load[0]:.2f}"
     )
 

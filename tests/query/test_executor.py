@@ -258,3 +258,69 @@ def test_a_lost_zygote_is_replaced_when_a_worker_is_needed_without_a_write(
 
     assert count_of(executor) == store.count()
     assert executor.zygote_pid not in doomed
+
+
+def test_concurrent_large_answers_are_read_even_when_the_event_loops_thread_pool_is_full(store: EmbeddedStore) -> None:
+    """A worker that has answered cannot take the next job until its answer is read. Reading a
+    large answer must not wait for a thread that is itself waiting for a worker: with more
+    requests than threads in the loop's default pool, that cycle held every request until its
+    timeout."""
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
+    from clustergraph.query.executor import INLINE_BODY_BYTES
+
+    every_quad = "SELECT * WHERE { GRAPH ?g { ?s ?p ?o } }"
+    executor = ProcessExecutor(store, workers=2, max_workers=2)
+
+    async def more_requests_than_workers() -> list:
+        # Two requests take the two workers and the third waits; the loop's default pool has one thread.
+        asyncio.get_running_loop().set_default_executor(ThreadPoolExecutor(max_workers=1))
+        jobs = [executor.run_async(QueryJob(every_quad), timeout=8) for _ in range(3)]
+        return await asyncio.gather(*jobs, return_exceptions=True)
+
+    try:
+        started = time.monotonic()
+        outcomes = asyncio.run(more_requests_than_workers())
+        elapsed = time.monotonic() - started
+    finally:
+        executor.close()
+
+    assert [getattr(o, "status", o) for o in outcomes] == [OK] * 3
+    assert all(len(o.body) > INLINE_BODY_BYTES for o in outcomes)
+    assert elapsed < 4, f"three answers took {elapsed:.1f} s"
+
+
+def test_one_worker_serves_requests_waiting_in_threads_and_on_the_event_loop_in_turn(store: EmbeddedStore) -> None:
+    """A worker that comes free goes to the longest waiter, whichever way it waits, and nobody
+    waits for the deadline while the worker is free."""
+    import asyncio
+
+    executor = ProcessExecutor(store, workers=1, max_workers=1)
+    answered: list[str] = []
+
+    def in_a_thread() -> None:
+        outcome = executor.run(QueryJob(COUNT, results_format="tsv"), timeout=20)
+        answered.append(outcome.status)
+
+    async def on_the_loop() -> list:
+        jobs = [executor.run_async(QueryJob(COUNT, results_format="tsv"), timeout=20) for _ in range(6)]
+        return await asyncio.gather(*jobs)
+
+    threads = [threading.Thread(target=in_a_thread) for _ in range(6)]
+    try:
+        started = time.monotonic()
+        for thread in threads:
+            thread.start()
+        outcomes = asyncio.run(on_the_loop())
+        for thread in threads:
+            thread.join(30)
+        elapsed = time.monotonic() - started
+        assert executor.stats()["waiting"] == 0
+        assert executor.forks == 1  # the ceiling held: every request was served by the one worker
+    finally:
+        executor.close()
+
+    assert [o.status for o in outcomes] == [OK] * 6
+    assert answered == [OK] * 6
+    assert elapsed < 10, f"12 small queries on one worker took {elapsed:.1f} s"

@@ -77,6 +77,7 @@ def test_metrics_count_queries_by_status_with_latencies_and_timeouts(server: Liv
         >= 1
     )
     assert value(after, "clustergraph_query_workers", state="idle") >= 1
+    assert after[("clustergraph_query_requests_waiting", frozenset())] == 0  # nobody is left waiting
 
 
 def test_histogram_buckets_are_cumulative() -> None:

@@ -295,6 +295,21 @@ def test_the_landing_page_draws_every_cluster(client, db):
     assert HOSTILE_IRI in clusters  # adding a cluster adds it to the picture
 
 
+def test_the_landscape_pictures_follow_a_write(shacl_gate):
+    """The pictures are kept between requests, but never past a change of the data."""
+    settings = Settings(store="memory", _env_file=None)
+    with TestClient(create_app(settings)) as fresh:
+        before = {path: fresh.get(path).text for path in ("/landscape.svg", "/network.svg")}
+        assert {path: fresh.get(path).text for path in before} == before  # drawn again, or kept: the same
+        assert path_of(HOSTILE_IRI) not in before["/landscape.svg"]
+
+        load(fresh.app.state.store, settings, [HOSTILE], gate=shacl_gate)
+
+        assert path_of(HOSTILE_IRI) in fresh.get("/landscape.svg").text
+        assert path_of(HOSTILE_IRI) in fresh.get("/network.svg").text
+        assert path_of(HOSTILE_IRI) in fresh.get("/", headers=HTML).text
+
+
 def test_listing_pages_link_every_resource_of_a_kind(client, db):
     page = get_page(client, "/cluster/")
     clusters = {row["c"].value for row in db.query(CLUSTERS)}

@@ -11,6 +11,7 @@ from pyoxigraph import DefaultGraph, NamedNode, Quad, RdfFormat, Store as OxStor
 
 from clustergraph.namespaces import PREFIXES
 from clustergraph.errors import QueryError, StoreUnavailable
+from clustergraph.query.sparql_text import has_dataset_clause
 from clustergraph.store.base import GraphName, QueryResult, Term, update_data_text
 
 
@@ -59,7 +60,7 @@ class EmbeddedStore:
         options: dict = {}
         if default_graph is not None:
             options["default_graph"] = [NamedNode(g) for g in default_graph] or [DefaultGraph()]
-        else:
+        elif not has_dataset_clause(sparql):  # the union would override the query's own FROM
             options["use_default_graph_as_union"] = True
         if named_graphs is not None:
             options["named_graphs"] = [NamedNode(g) for g in named_graphs]

@@ -7,7 +7,8 @@ Series (all prefixed ``clustergraph_``):
 - ``sparql_timeouts_total``: queries stopped at ``query_timeout``;
 - ``sparql_truncated_total``: answers cut at the row cap;
 - ``sparql_cache_hits_total`` / ``sparql_cache_misses_total``: the result cache;
-- ``query_workers{state}``, ``query_worker_forks_total``, ``query_worker_crashes_total``.
+- ``query_workers{state}``, ``query_worker_forks_total``, ``query_worker_crashes_total``;
+- ``query_requests_waiting``: requests waiting for a free worker (a saturated pool).
 
 Counters live in memory per server process and start at zero with it.
 """
@@ -102,6 +103,8 @@ class Metrics:
             lines.append(f"clustergraph_query_worker_forks_total {int(stats.get('forks', 0))}")
             family("query_worker_crashes_total", "counter", "Query worker processes that stopped unexpectedly.")
             lines.append(f"clustergraph_query_worker_crashes_total {int(stats.get('crashes', 0))}")
+            family("query_requests_waiting", "gauge", "Requests waiting for a free query worker.")
+            lines.append(f"clustergraph_query_requests_waiting {int(stats.get('waiting', 0))}")
         return "\n".join(lines) + "\n"
 
 
