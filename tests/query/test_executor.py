@@ -324,3 +324,33 @@ def test_one_worker_serves_requests_waiting_in_threads_and_on_the_event_loop_in_
     assert [o.status for o in outcomes] == [OK] * 6
     assert answered == [OK] * 6
     assert elapsed < 10, f"12 small queries on one worker took {elapsed:.1f} s"
+
+
+def test_a_request_that_gives_up_while_waiting_leaves_no_trace_in_the_queue(store: EmbeddedStore) -> None:
+    """A client that disconnects while its request waits for a worker is taken out of the
+    queue; the worker that comes free goes to the next request, not to the one that left."""
+    import asyncio
+
+    executor = ProcessExecutor(store, workers=1, max_workers=1)
+
+    async def scenario() -> tuple:
+        busy = asyncio.ensure_future(executor.run_async(QueryJob(RUNAWAY), timeout=1.5))
+        await asyncio.sleep(0.3)  # the runaway query holds the only worker
+        leaving = asyncio.ensure_future(executor.run_async(QueryJob(COUNT), timeout=20))
+        await asyncio.sleep(0.3)
+        waiting_before = executor.stats()["waiting"]
+        leaving.cancel()
+        staying = await executor.run_async(QueryJob(COUNT, results_format="tsv"), timeout=20)
+        with pytest.raises(QueryTimeout):
+            await busy
+        return waiting_before, leaving.cancelled(), staying
+
+    try:
+        waiting_before, cancelled, staying = asyncio.run(scenario())
+        assert waiting_before == 1 and cancelled
+        assert staying.status == OK
+        assert executor.stats()["waiting"] == 0
+        assert count_of(executor) == store.count()  # the pool still serves
+        assert len(executor.worker_pids()) <= 1
+    finally:
+        executor.close()
