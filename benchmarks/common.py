@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import platform
 import re
-import socket
 import statistics
 import subprocess
 import time
@@ -100,13 +99,6 @@ def machine_line() -> str:
         f"{os.cpu_count()} cores, "
         f"Python {platform.python_version()}, load average at start {load[0]:.2f}"
     )
-
-
-def free_port() -> int:
-    """A free TCP port on 127.0.0.1."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def wait_until_answers(url: str, process: subprocess.Popen, *, timeout: float, log: Path | None = None) -> float:

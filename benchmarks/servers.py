@@ -28,9 +28,10 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from common import GENERATED_DIR, free_port, rss_mb, stop, wait_until_answers
+from common import GENERATED_DIR, rss_mb, stop, wait_until_answers
 
 from clustergraph.loading.parse import rdf_files
+from clustergraph.serve_process import free_port
 from clustergraph.settings import Settings
 
 SERVERS_DIR = GENERATED_DIR / ".servers"

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -39,6 +38,7 @@ from clustergraph.errors import (
     StoreUnavailable,
 )
 from clustergraph.query.guard import FederationGuard
+from clustergraph.serve_process import free_port, start_serve_process
 from clustergraph.settings import Settings
 from clustergraph.store import content_hash, open_store
 from clustergraph.store.remote import RemoteStore
@@ -89,12 +89,6 @@ def sparqlwrapper(virtuoso: Virtuoso, query: str) -> dict:
 def count_in(virtuoso: Virtuoso, graph: NamedNode) -> int:
     answer = sparqlwrapper(virtuoso, f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }}")
     return int(answer["results"]["bindings"][0]["n"]["value"])
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 # -- identity and dataset --------------------------------------------------------------------
@@ -345,11 +339,11 @@ def test_the_cli_says_in_one_line_when_the_remote_store_is_unreachable(remote_en
 
 
 def test_serve_on_a_remote_store_answers_sparql_like_the_embedded_store(remote_env: dict[str, str], remote: RemoteStore, store, tmp_path: Path) -> None:
-    server = _start_server(tmp_path, remote_env)
+    server = start_serve_process(remote_env, tmp_path / "server.log", timeout=120)
     try:
-        health = httpx.get(f"{server[0]}/health", timeout=10).json()
+        health = httpx.get(f"{server.url}/health", timeout=10).json()
         assert health["store"] == "remote" and health["quads"] == store.count()  # an empty store is loaded first
-        client = SPARQLWrapper(f"{server[0]}/sparql")
+        client = SPARQLWrapper(f"{server.url}/sparql")
         client.setMethod(POST)
         client.setReturnFormat(JSON)
         query = "SELECT ?c ?l WHERE { ?c a <https://w3id.org/clustergraph/ontology/Cluster> ; <http://www.w3.org/2004/02/skos/core#prefLabel> ?l }"
@@ -357,32 +351,5 @@ def test_serve_on_a_remote_store_answers_sparql_like_the_embedded_store(remote_e
         rows = {(b["c"]["value"], b["l"]["value"]) for b in client.query().convert()["results"]["bindings"]}
         assert rows == {(r["c"].value, r["l"].value) for r in store.query(query)} and rows
     finally:
-        server[1].terminate()
-        server[1].wait(timeout=20)
+        server.stop()
 
-
-def _start_server(tmp_path: Path, env: dict[str, str]) -> tuple[str, subprocess.Popen]:
-    """``clustergraph serve`` on a free port against the remote store; waits for /health."""
-    import time
-
-    port = free_port()
-    log = open(tmp_path / "server.log", "wb")  # noqa: SIM115  (the server writes to it until it stops)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "clustergraph.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise AssertionError((tmp_path / "server.log").read_text())
-        try:
-            if httpx.get(f"{url}/health", timeout=2).status_code == 200:
-                return url, process
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.2)
-    process.kill()
-    raise AssertionError("the server did not answer within 120 s: " + (tmp_path / "server.log").read_text())

@@ -13,10 +13,10 @@ from pyoxigraph import Literal, NamedNode
 
 from clustergraph.catalog.common import (
     Facts,
-    display_name,
     facts,
     figures_of,
     first_text,
+    identity,
     iris,
     localised,
     make_ref,
@@ -24,7 +24,6 @@ from clustergraph.catalog.common import (
     ordered,
     paginate,
     places_matching,
-    public_names,
     refs,
     require,
     sorted_refs,
@@ -163,10 +162,7 @@ def _summaries(cat: Catalog, actor_iris: Sequence[NamedNode]) -> list[tuple[Acto
         homepages = v.get("homepage", [])
         clusters = {t.value for t in (*iris(v, "member_of"), *iris(v, "manages"))}
         summary = ActorSummary(
-            id=cat.id_of(iri.value),
-            iri=iri.value,
-            name=display_name(names.get(iri.value)) or cat.id_of(iri.value),
-            names=public_names(names.get(iri.value)),
+            **identity(cat, iri, names.get(iri.value)),
             short_name=first_text(v, "short_name"),
             types=[t for t in types_of(v) if t != "Actor"] or ["Actor"],
             homepage=text(homepages[0]) if homepages else None,

@@ -14,10 +14,10 @@ from pyoxigraph import Literal, NamedNode
 
 from clustergraph.catalog.common import (
     Facts,
-    display_name,
     facts,
     figures_of,
     first_text,
+    identity,
     iris,
     localised,
     make_ref,
@@ -25,7 +25,6 @@ from clustergraph.catalog.common import (
     ordered,
     paginate,
     places_matching,
-    public_names,
     refs,
     require,
     sorted_refs,
@@ -213,10 +212,7 @@ def _summary(cat: Catalog, iri: NamedNode, v: Facts, names: dict) -> ClusterSumm
     cities = iris(v, "city") or iris(v, "manager_city")
     homepages = v.get("homepage", [])
     return ClusterSummary(
-        id=cat.id_of(iri.value),
-        iri=iri.value,
-        name=display_name(names.get(iri.value)) or cat.id_of(iri.value),
-        names=public_names(names.get(iri.value)),
+        **identity(cat, iri, names.get(iri.value)),
         short_name=first_text(v, "short_name"),
         types=[t for t in types_of(v) if t != "Cluster"] or ["Cluster"],
         homepage=text(homepages[0]) if homepages else None,

@@ -91,6 +91,12 @@ def public_names(names: Names | None) -> Names:
     return Names(en=names.en, de=names.de)
 
 
+def identity(cat: Catalog, iri: NamedNode, names: Names | None) -> dict[str, object]:
+    """The fields every resource of the API starts with: ``id``, ``iri``, ``name``, ``names``."""
+    slug = cat.id_of(iri.value)
+    return {"id": slug, "iri": iri.value, "name": display_name(names) or slug, "names": public_names(names)}
+
+
 def refs(cat: Catalog, iris: Iterable[NamedNode]) -> dict[str, Ref]:
     """A ``Ref`` (id, iri, kind, name) for each IRI, with names read in one query."""
     unique = _unique(iris)

@@ -7,15 +7,14 @@ from collections.abc import Sequence
 from pyoxigraph import Literal, NamedNode
 
 from clustergraph.catalog.common import (
-    display_name,
     facts,
     first_text,
+    identity,
     iris,
     localised,
     names_of,
     ordered,
     paginate,
-    public_names,
     refs,
     require,
     sorted_refs,
@@ -96,10 +95,7 @@ def events(cat: Catalog, event_iris: Sequence[NamedNode]) -> list[Event]:
 
         out.append(
             Event(
-                id=cat.id_of(iri.value),
-                iri=iri.value,
-                name=display_name(names.get(iri.value)) or cat.id_of(iri.value),
-                names=public_names(names.get(iri.value)),
+                **identity(cat, iri, names.get(iri.value)),
                 description=localised(v.get("description", [])),
                 start_date=first_text(v, "start_date"),
                 end_date=first_text(v, "end_date"),

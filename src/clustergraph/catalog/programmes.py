@@ -7,15 +7,14 @@ from collections.abc import Sequence
 from pyoxigraph import Literal, NamedNode
 
 from clustergraph.catalog.common import (
-    display_name,
     facts,
     first_text,
+    identity,
     iris,
     localised,
     names_of,
     ordered,
     paginate,
-    public_names,
     refs,
     require,
     sorted_refs,
@@ -99,10 +98,7 @@ def programmes(cat: Catalog, programme_iris: Sequence[NamedNode]) -> list[Progra
         clusters = sorted_refs(linked[t.value] for t in iris(v, "cluster"))
         out.append(
             Programme(
-                id=cat.id_of(iri.value),
-                iri=iri.value,
-                name=display_name(names.get(iri.value)) or cat.id_of(iri.value),
-                names=public_names(names.get(iri.value)),
+                **identity(cat, iri, names.get(iri.value)),
                 short_name=first_text(v, "short_name"),
                 description=localised(v.get("description", [])),
                 homepage=first_text(v, "homepage"),

@@ -7,15 +7,14 @@ from collections.abc import Sequence
 from pyoxigraph import Literal, NamedNode
 
 from clustergraph.catalog.common import (
-    display_name,
     facts,
+    identity,
     iris,
     localised,
     make_ref,
     names_of,
     ordered,
     paginate,
-    public_names,
     require,
     sorted_refs,
 )
@@ -116,10 +115,7 @@ def innovation_fields(cat: Catalog, field_iris: Sequence[NamedNode]) -> list[Inn
         v = values.get(iri.value, {})
         out.append(
             InnovationField(
-                id=cat.id_of(iri.value),
-                iri=iri.value,
-                name=display_name(names.get(iri.value)) or cat.id_of(iri.value),
-                names=public_names(names.get(iri.value)),
+                **identity(cat, iri, names.get(iri.value)),
                 description=localised(v.get("description", [])),
                 cross_cutting=any(boolean(t) for t in v.get("cross_cutting", [])),
                 cluster_count=len(iris(v, "cluster")),
@@ -140,10 +136,7 @@ def technologies(cat: Catalog, technology_iris: Sequence[NamedNode]) -> list[Tec
         v = values.get(iri.value, {})
         out.append(
             Technology(
-                id=cat.id_of(iri.value),
-                iri=iri.value,
-                name=display_name(names.get(iri.value)) or cat.id_of(iri.value),
-                names=public_names(names.get(iri.value)),
+                **identity(cat, iri, names.get(iri.value)),
                 description=localised(v.get("description", [])),
                 broader=sorted_refs(make_ref(cat, t.value, names.get(t.value)) for t in iris(v, "broader")),
                 cluster_count=len({c.value for t in narrower_of[iri.value] for c in iris(tagged.get(t.value, {}), "cluster")}),

@@ -18,18 +18,13 @@ from __future__ import annotations
 
 import os
 import secrets
-import socket
-import subprocess
-import sys
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
-import httpx
 from pyoxigraph import NamedNode, Quad, RdfFormat, parse, serialize
 
 from clustergraph.conformance.manifest import ManifestTest
-from clustergraph.errors import StoreUnavailable
+from clustergraph.serve_process import ServerProcess, start_serve_process
 
 DATA_FILE = "w3c-protocol-data.trig"
 
@@ -70,21 +65,10 @@ def conformance_environment(tests: list[ManifestTest], workdir: Path, token: str
 
 
 @dataclass
-class RunningServer:
-    url: str
-    token: str
-    process: subprocess.Popen
-    log: Path
+class RunningServer(ServerProcess):
+    """The conformance server and the update token the runner sends."""
 
-    def stop(self) -> None:
-        """Stop the server process this object started (by its own handle)."""
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=10)
+    token: str = ""
 
 
 def start_server(tests: list[ManifestTest], workdir: Path, *, timeout: float = 60.0) -> RunningServer:
@@ -96,29 +80,5 @@ def start_server(tests: list[ManifestTest], workdir: Path, *, timeout: float = 6
     # Settings of the calling shell (a public URL, another store...) must not leak into the run.
     env = {k: v for k, v in os.environ.items() if not k.startswith("CLUSTERGRAPH_")}
     env.update(settings)
-    port = _free_port()
-    log = workdir / "server.log"
-    with open(log, "wb") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "clustergraph.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
-            env=env, stdout=out, stderr=subprocess.STDOUT,
-        )
-    server = RunningServer(f"http://127.0.0.1:{port}", settings["CLUSTERGRAPH_UPDATE_TOKEN"], process, log)
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise StoreUnavailable(f"the server for the conformance run exited: {log.read_text()[-2000:]}")
-        try:
-            if httpx.get(f"{server.url}/health", timeout=1).status_code == 200:
-                return server
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.1)
-    server.stop()
-    raise StoreUnavailable(f"the server for the conformance run did not answer within {timeout:.0f} s")
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    started = start_serve_process(env, workdir / "server.log", timeout=timeout)
+    return RunningServer(**vars(started), token=settings["CLUSTERGRAPH_UPDATE_TOKEN"])
