@@ -1,7 +1,8 @@
 """SPARQL Update through the SHACL gate: work out the change, validate it, then commit it.
 
-An update is first run on an in-memory copy of the store; the difference between the
-copy and the store is the change it makes (quads added and removed). That change goes
+An update is first run on an in-memory copy of the store, in a query worker process for
+embedded stores (``update_job``); the difference between the copy and the store is the
+change it makes (quads added and removed). That change goes
 through the same ``ShaclGate`` as loading, and only a conforming change is committed,
 with ``store.apply`` in one transaction. A refused update leaves the store as it was.
 
@@ -22,14 +23,15 @@ defines it; facts live in their source's named graph here, so match them with
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from pyoxigraph import NamedNode
-from pyoxigraph import Store as OxStore
 
 from clustergraph.errors import Forbidden, QueryError
 from clustergraph.loading.parse import skolemize
 from clustergraph.loading.report import Report
+from clustergraph.loading.update_job import change_of
 from clustergraph.loading.validation import Change, ShaclGate
 from clustergraph.query.guard import FederationGuard
 from clustergraph.query.service_relay import ServiceRelay
@@ -92,22 +94,11 @@ def prepared_text(request: UpdateRequest) -> str:
     return text
 
 
-def change_of(store: Store, sparql: str, *, base_iri: str | None, skolem_base: str) -> Change:
-    """The change ``sparql`` would make to ``store``, found by running it on an in-memory copy."""
-    before = list(store.quads())
-    copy = OxStore()
-    copy.extend(before)
-    try:
-        copy.update(sparql, base_iri=base_iri)
-    except SyntaxError as err:
-        raise QueryError(str(err)) from err
-    except (OSError, ValueError) as err:
-        raise QueryError(f"the update could not be run: {err}") from err
-    old = set(before)
-    new = set(copy)
-    added = skolemize(sorted(new - old, key=str), base_iri=skolem_base)
-    removed = sorted(old - new, key=str)
-    return Change(add=added, remove=removed)
+def change_in_process(store: Store, sparql: str, *, base_iri: str | None, skolem_base: str) -> Change:
+    """The change ``sparql`` would make to ``store``, worked out in this process (remote stores,
+    whose text is evaluated by the remote server; embedded stores use an ``UpdateJob``)."""
+    added, removed = change_of(store.quads(), sparql, base_iri=base_iri)
+    return Change(add=skolemize(added, base_iri=skolem_base), remove=removed)
 
 
 def apply_update(
@@ -118,9 +109,12 @@ def apply_update(
     guard: FederationGuard,
     skolem_base: str,
     relay: ServiceRelay | None = None,
+    compute: Callable[[str], Change] | None = None,
 ) -> UpdateResult:
     """Run ``request`` against ``store`` if the change it makes conforms to the shapes.
 
+    ``compute``, when given, works out the change of the prepared text elsewhere (a query
+    worker: ``UpdateJob``), including the federation check; otherwise it is worked out here.
     ``gate=None`` commits without validation (``settings.validate_writes`` off). Allowed
     ``SERVICE`` calls go through ``relay`` (timeout, address check) when one is given. Raises
     ``QueryError`` (400) for a malformed or conflicting update, ``Forbidden`` (403) for
@@ -131,10 +125,13 @@ def apply_update(
     started = time.perf_counter()
     timings: dict[str, float] = {}
     text = prepared_text(request)
-    spans = [c.span for c in guard.check(text, base_iri=request.base_iri) if c.span is not None]
-    if spans and relay is not None:
-        text = relay.rewrite(text, spans)
-    change = change_of(store, text, base_iri=request.base_iri, skolem_base=skolem_base)
+    if compute is not None:
+        change = compute(text)
+    else:
+        spans = [c.span for c in guard.check(text, base_iri=request.base_iri) if c.span is not None]
+        if spans and relay is not None:
+            text = relay.rewrite(text, spans)
+        change = change_in_process(store, text, base_iri=request.base_iri, skolem_base=skolem_base)
     timings["run"] = time.perf_counter() - started
     report = None
     if gate is not None and (change.add or change.remove):

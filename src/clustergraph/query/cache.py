@@ -15,8 +15,14 @@ from collections.abc import Hashable
 from clustergraph.query.evaluation import OK, QueryOutcome
 
 
+# What one entry costs beyond its body (key digest, outcome object, dictionary slot), counted
+# against the limit so that many small answers cannot grow the cache past it.
+ENTRY_OVERHEAD = 512
+
+
 class ResultCache:
-    """Least-recently-used outcomes, at most ``max_bytes`` of bodies in total."""
+    """Least-recently-used outcomes, at most ``max_bytes`` in total (bodies plus a fixed
+    ``ENTRY_OVERHEAD`` per entry). Keys should be short (digests): they are not counted."""
 
     def __init__(self, max_bytes: int = 64_000_000, max_entry_bytes: int = 4_000_000) -> None:
         self.max_bytes = max_bytes
@@ -39,18 +45,18 @@ class ResultCache:
 
     def put(self, key: Hashable, outcome: QueryOutcome) -> None:
         """Keep ``outcome`` if it is a success that fits; evicts the least recently used."""
-        size = len(outcome.body)
+        size = len(outcome.body) + ENTRY_OVERHEAD
         if outcome.status != OK or size > self.max_entry_bytes or self.max_bytes <= 0:
             return
         with self._lock:
             old = self._entries.pop(key, None)
             if old is not None:
-                self._size -= len(old.body)
+                self._size -= len(old.body) + ENTRY_OVERHEAD
             self._entries[key] = outcome
             self._size += size
             while self._size > self.max_bytes and self._entries:
                 _, evicted = self._entries.popitem(last=False)
-                self._size -= len(evicted.body)
+                self._size -= len(evicted.body) + ENTRY_OVERHEAD
 
     def __len__(self) -> int:
         return len(self._entries)

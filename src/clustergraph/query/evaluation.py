@@ -7,6 +7,7 @@ are outcomes, not exceptions, so they cross the process boundary as plain data.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import time
 from collections.abc import Callable
@@ -24,7 +25,10 @@ from clustergraph.query.limits import (
     serialize_solutions,
     serialize_triples,
 )
+from clustergraph.query.dialer import dial
+from clustergraph.query.guard import FederationGuard, FederationRefused, mentions_service
 from clustergraph.query.service_relay import ServiceRelay
+from clustergraph.query.sparql_text import nesting_error
 from clustergraph.store.base import QueryResult
 
 # Outcome statuses and the HTTP status each maps to.
@@ -33,10 +37,27 @@ BAD_QUERY = "bad_query"  # 400: the parser's message
 NOT_ACCEPTABLE = "not_acceptable"  # 406: no acceptable format for this kind of result
 TOO_LARGE = "too_large"  # 507: over the response-size cap
 FAILED = "failed"  # 500/502: the engine or a federated call failed
-HTTP_STATUS = {OK: 200, BAD_QUERY: 400, NOT_ACCEPTABLE: 406, TOO_LARGE: 507, FAILED: 500}
+FORBIDDEN = "forbidden"  # 403: a SERVICE call the federation policy refuses
+UPSTREAM_FAILED = "upstream_failed"  # 502: a federated endpoint could not be reached or failed
+HTTP_STATUS = {
+    OK: 200,
+    BAD_QUERY: 400,
+    FORBIDDEN: 403,
+    NOT_ACCEPTABLE: 406,
+    TOO_LARGE: 507,
+    FAILED: 500,
+    UPSTREAM_FAILED: 502,
+}
+FEDERATION_FAILED = (
+    "the query could not be evaluated: the federated endpoint could not be reached or did not answer"
+)
 
 
 _VOLATILE = re.compile(r"\b(?:RAND|NOW|UUID|STRUUID|BNODE)\s*\(", re.IGNORECASE)
+
+
+def _digest(*parts: object) -> str:
+    return hashlib.sha256(repr(parts).encode("utf-8", "surrogatepass")).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -59,25 +80,33 @@ class QueryJob:
     max_rows: int = 100_000
     max_bytes: int = 50_000_000
     prefixes: tuple[tuple[str, str], ...] = ()  # for graph results in Turtle, TriG, RDF/XML, JSON-LD
-    # Allowed SERVICE calls as (start, end, endpoint) spans of ``sparql``: made through the relay.
-    services: tuple[tuple[int, int, str], ...] = ()
+    # The federation policy, applied where the text is parsed (the worker): endpoints SERVICE
+    # may call, whether they may be private, and the dialer that makes the connections.
+    service_allowlist: tuple[str, ...] = ()
     service_timeout: float = 10.0
     service_allow_private: bool = False
+    dialer_path: str | None = None
 
     @property
     def limits(self) -> ResultLimits:
         return ResultLimits(self.max_rows, self.max_bytes)
 
+    def perform(self, run: Runner, engine: OxStore) -> QueryOutcome:
+        """What a worker process does with this job (every job type has this method)."""
+        return evaluate(run, self)
+
     @property
     def cacheable(self) -> bool:
         """False for answers that may differ between two runs over the same data:
         federated calls, and the functions that give a new value each time."""
-        if self.services:
+        if mentions_service(self.sparql):
             return False
         return _VOLATILE.search(self.sparql) is None
 
-    def cache_key(self) -> tuple:
-        return (
+    def cache_key(self) -> str:
+        """A digest of everything the answer depends on: the cache keeps this, never the query text,
+        so a megabyte of query costs the cache as little as a line."""
+        return _digest(
             self.sparql,
             self.default_graphs,
             self.named_graphs,
@@ -113,23 +142,21 @@ Runner = Callable[[QueryJob], QueryResult]
 def pyoxigraph_runner(engine: OxStore) -> Runner:
     """Evaluate jobs on a pyoxigraph store directly (in a worker process).
 
-    Jobs with SERVICE calls have them rewritten to this process's ``ServiceRelay``
-    (started on first need), which makes each call under the federation policy.
+    The federation guard reads the text here, where a parse that blows up costs only this
+    worker. Allowed SERVICE calls are rewritten to this process's ``ServiceRelay`` (started
+    on first need), which makes each call under the policy, through the dialer when the
+    job names one (the worker then has no network of its own). Raises ``FederationRefused``.
     """
-    relays: dict[tuple, ServiceRelay] = {}
+    state: dict[str, ServiceRelay] = {}
 
     def sparql_of(job: QueryJob) -> str:
-        if not job.services:
+        guard = FederationGuard(
+            allowlist=job.service_allowlist, allow_private=job.service_allow_private, resolve_addresses=False
+        )
+        spans = [c.span for c in guard.check(job.sparql, base_iri=job.base_iri) if c.span is not None]
+        if not spans:
             return job.sparql
-        key = (job.service_timeout, job.service_allow_private, job.max_bytes)
-        if key not in relays:
-            for old in relays.values():
-                old.close()
-            relays.clear()
-            relays[key] = ServiceRelay(
-                timeout=job.service_timeout, allow_private=job.service_allow_private, max_bytes=job.max_bytes
-            )
-        return relays[key].rewrite(job.sparql, job.services)
+        return relay_for(state, job).rewrite(job.sparql, spans)
 
     def run(job: QueryJob) -> QueryResult:
         options: dict = {"base_iri": job.base_iri}
@@ -141,7 +168,38 @@ def pyoxigraph_runner(engine: OxStore) -> Runner:
             options["use_default_graph_as_union"] = True
         return engine.query(sparql_of(job), **options)
 
+    run.relays = state  # type: ignore[attr-defined]  - for ``evaluate`` to read the refusals
     return run
+
+
+def relays_of(run: Runner) -> dict[str, ServiceRelay]:
+    """The relays a runner made (one at most), for other jobs of the same worker to share."""
+    return getattr(run, "relays", {})
+
+
+def relay_for(state: dict[str, ServiceRelay], job) -> ServiceRelay:
+    """The process's relay for ``job``'s policy (one at a time; a new policy replaces the old relay)."""
+    key = repr((job.service_timeout, job.service_allow_private, job.max_bytes, job.dialer_path))
+    relay = state.get(key)
+    if relay is None:
+        for old in state.values():
+            old.close()
+        state.clear()
+        connector = None
+        if job.dialer_path is not None:
+            path, allow_private = job.dialer_path, job.service_allow_private
+
+            def connector(host: str, port: int, timeout: float):
+                return dial(path, host, port, timeout=timeout, allow_private=allow_private)
+
+        relay = state[key] = ServiceRelay(
+            timeout=job.service_timeout,
+            allow_private=job.service_allow_private,
+            max_bytes=job.max_bytes,
+            connector=connector,
+        )
+    relay.refusals.clear()
+    return relay
 
 
 def store_runner(store) -> Runner:
@@ -164,16 +222,21 @@ def evaluate(run: Runner, job: QueryJob) -> QueryOutcome:
     def done(status: str, **fields) -> QueryOutcome:
         return QueryOutcome(status, seconds=time.perf_counter() - started, **fields)
 
+    too_deep = nesting_error(job.sparql)
+    if too_deep:
+        return done(BAD_QUERY, message=too_deep)
     try:
         result = run(job)
     except SyntaxError as err:
         return done(BAD_QUERY, message=str(err))
+    except FederationRefused as err:
+        return done(FORBIDDEN, message=str(err))
     except ClusterGraphError as err:  # from a remote store, evaluated in-process: keep its own status
         if err.http_status == 400:
             return done(BAD_QUERY, message=str(err))
         raise
     except (OSError, ValueError, RuntimeError) as err:
-        return done(FAILED, message=f"the query could not be evaluated: {err}")
+        return _failed(done, run, job, err)
     kind = "rdf" if isinstance(result, QueryTriples) else "results"
     name = job.graph_format if kind == "rdf" else job.results_format
     if name is None:
@@ -195,5 +258,24 @@ def evaluate(run: Runner, job: QueryJob) -> QueryOutcome:
         return done(TOO_LARGE, kind=kind, message=str(err))
     except (OSError, ValueError, RuntimeError, SyntaxError) as err:
         # Evaluation is lazy: errors during iteration (a failed SERVICE call...) surface here.
-        return done(FAILED, kind=kind, message=f"the query could not be evaluated: {err}")
+        return _failed(done, run, job, err, kind=kind)
+    refusals = _refusals(run)
+    if refusals:  # SERVICE SILENT hides a refused call from the engine, not from the client
+        return done(FORBIDDEN, kind=kind, message=refusals[0])
     return done(OK, body=out.body, format=fmt.name, rows=out.rows, truncated=out.truncated, kind=kind)
+
+
+def _failed(done: Callable[..., QueryOutcome], run: Runner, job: QueryJob, err: BaseException, **fields) -> QueryOutcome:
+    """The outcome of a failed evaluation. A failure of a federated query never repeats the
+    engine's or the socket's words, which would tell what listens behind the firewall."""
+    refusals = _refusals(run)
+    if refusals:
+        return done(FORBIDDEN, message=refusals[0], **fields)
+    if mentions_service(job.sparql):
+        return done(UPSTREAM_FAILED, message=FEDERATION_FAILED, **fields)
+    return done(FAILED, message=f"the query could not be evaluated: {err}", **fields)
+
+
+def _refusals(run: Runner) -> list[str]:
+    """The SERVICE calls of the last job that the address policy refused at connection time."""
+    return [r for relay in relays_of(run).values() for r in relay.refusals]

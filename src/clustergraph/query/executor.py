@@ -32,6 +32,7 @@ from typing import Protocol
 
 from clustergraph.errors import QueryTimeout, StoreUnavailable
 from clustergraph.query.cache import ResultCache
+from clustergraph.query.dialer import Dialer
 from clustergraph.query.evaluation import FAILED, QueryJob, QueryOutcome, evaluate, store_runner
 from clustergraph.query.worker_process import FORKED_START_TIMEOUT, Worker, Zygote
 from clustergraph.settings import Settings
@@ -87,7 +88,12 @@ def start_executor(store: Store, settings: Settings) -> Executor:
     if store.kind == "remote":
         # No cache: others may write to a remote store at any time (its version never repeats).
         return ThreadExecutor(store, workers=max(4, settings.query_workers * 4))
-    return ProcessExecutor(store, workers=settings.query_workers, cache=ResultCache(settings.query_cache_bytes))
+    return ProcessExecutor(
+        store,
+        workers=settings.query_workers,
+        cache=ResultCache(settings.query_cache_bytes),
+        federation=bool(settings.service_allowlist),
+    )
 
 
 def _timeout_error(timeout: float) -> QueryTimeout:
@@ -217,7 +223,13 @@ class ProcessExecutor:
     """Jobs in killable worker processes forked from a zygote (see the module docstring)."""
 
     def __init__(
-        self, store: Store, *, workers: int = 2, max_workers: int | None = None, cache: ResultCache | None = None
+        self,
+        store: Store,
+        *,
+        workers: int = 2,
+        max_workers: int | None = None,
+        cache: ResultCache | None = None,
+        federation: bool = False,
     ) -> None:
         if store.kind not in ("memory", "disk"):
             raise ValueError("ProcessExecutor needs an embedded store")
@@ -243,6 +255,14 @@ class ProcessExecutor:
         self.crashes = 0
         self._version = store.version
         self._zygote = self._start_zygote(first=True)
+        self.isolated = self._zygote.isolated
+        if not self.isolated:
+            log.warning(
+                "query workers share the server's network (this machine allows no network namespaces): "
+                "the federation guard is the only defence against SERVICE calls"
+            )
+        # Isolated workers reach federated endpoints only through the dialer.
+        self._dialer = Dialer() if federation and self.isolated else None
         for _ in range(self.size):
             self._idle.append(self._fork())
 
@@ -250,6 +270,7 @@ class ProcessExecutor:
 
     def run(self, job: QueryJob, *, timeout: float) -> QueryOutcome:
         deadline = time.monotonic() + timeout
+        job = self._with_dialer(job)
         for attempt in (1, 2):
             self._follow_store()
             hit, key = self._cached(job)
@@ -272,6 +293,7 @@ class ProcessExecutor:
         """``run`` for the event loop: the request waits for a worker and for its answer without
         holding a thread; only reloading after a write and reading a large answer take one."""
         deadline = time.monotonic() + timeout
+        job = self._with_dialer(job)
         for attempt in (1, 2):
             if self._store.version != self._version:
                 await asyncio.to_thread(self._follow_store)
@@ -322,9 +344,14 @@ class ProcessExecutor:
         for worker in workers:
             worker.kill()
         self._zygote.stop()
+        if self._dialer is not None:
+            self._dialer.close()
         self._helpers.shutdown(wait=False, cancel_futures=True)
 
     # -- one job -----------------------------------------------------------------------------
+
+    def _with_dialer(self, job: QueryJob) -> QueryJob:
+        return job if self._dialer is None else replace(job, dialer_path=self._dialer.path)
 
     def _cached(self, job: QueryJob) -> tuple[QueryOutcome | None, tuple | None]:
         """A cached answer, or None and the key to cache the answer under (None: not cacheable)."""

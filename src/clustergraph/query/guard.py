@@ -9,19 +9,26 @@ Rules (settings): an endpoint must be on ``service_allowlist`` (exact URL); it m
 http(s); its host must not be, or resolve to, a loopback, private, link-local, reserved
 or multicast address unless ``service_allow_private`` is set; ``SERVICE ?var`` is refused
 (the endpoint would only be known during evaluation). The endpoints are read twice, by
-this project's lexer and by rdflib's SPARQL parser; a call either of them sees is checked.
+this project's lexer and by rdflib's SPARQL parser, and must agree (fail closed).
+
+This is the first line of defence. The second: the processes that evaluate queries and
+updates have no network of their own (``clustergraph.query.sandbox``); their only way
+out is the relay, which dials through a process that checks every address again.
 """
 
 from __future__ import annotations
 
 import ipaddress
 import logging
+import re
 import socket
+from collections import Counter
 from collections.abc import Callable, Iterable
 from urllib.parse import urlsplit
 
 from clustergraph.errors import Forbidden
-from clustergraph.query.sparql_text import ServiceCall, service_calls
+from clustergraph.query.addresses import is_public_address  # noqa: F401 - re-exported
+from clustergraph.query.sparql_text import QUERY_FORMS, ServiceCall, request_form, service_calls
 from clustergraph.settings import Settings
 
 log = logging.getLogger("clustergraph.query")
@@ -40,32 +47,50 @@ def _system_resolver(host: str, port: int) -> list[str]:
     return sorted({info[4][0] for info in infos})
 
 
-def is_public_address(address: str) -> bool:
-    """False for loopback, private, link-local, shared, reserved, multicast and unspecified addresses."""
-    ip = ipaddress.ip_address(address.split("%", 1)[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
-    return ip.is_global and not ip.is_multicast
+# Every place where the engine could read the keyword SERVICE: the word in any case, not
+# glued to a name before or after it. Deliberately loose (it also counts the word inside
+# strings, comments and IRIs); what it finds is then read by two parsers.
+_SERVICE_WORD = re.compile(r"(?<![A-Za-z0-9_:])service(?![A-Za-z0-9_])", re.IGNORECASE)
+
+
+def mentions_service(text: str) -> bool:
+    """True if the engine could find a ``SERVICE`` keyword anywhere in ``text``.
+
+    False is certain: pyoxigraph reads keywords only as written (it does not decode ``\\u``
+    escapes outside strings and IRIs), so a text without the word cannot call out.
+    """
+    return _SERVICE_WORD.search(text) is not None
 
 
 class FederationGuard:
-    """Checks the ``SERVICE`` calls of a request against the settings."""
+    """Checks the ``SERVICE`` calls of a request against the settings; fails closed.
 
-    def __init__(self, settings: Settings, *, resolver: Resolver | None = None) -> None:
-        self.allowlist = frozenset(settings.service_allowlist)
-        self.allow_private = settings.service_allow_private
+    A text that mentions ``SERVICE`` is read twice, by this project's lexer and by rdflib's
+    SPARQL parser, and the two readings must name the same endpoints; if they differ, or
+    rdflib cannot read the text, the request is refused: a check that cannot decide never
+    lets a call through. ``resolve_addresses=False`` leaves the address check to the
+    connection itself (query workers, which have no network and dial through a checked
+    dialer).
+    """
+
+    def __init__(
+        self,
+        settings: Settings | None = None,
+        *,
+        allowlist: Iterable[str] | None = None,
+        allow_private: bool | None = None,
+        resolver: Resolver | None = None,
+        resolve_addresses: bool = True,
+    ) -> None:
+        self.allowlist = frozenset(allowlist if allowlist is not None else settings.service_allowlist)
+        self.allow_private = allow_private if allow_private is not None else settings.service_allow_private
         self._resolve = resolver or _system_resolver
+        self.resolve_addresses = resolve_addresses
 
     def check(self, text: str, *, base_iri: str | None = None) -> list[ServiceCall]:
-        """The ``SERVICE`` calls of ``text``, all allowed; raises ``FederationRefused`` for the first refused one.
-
-        The calls found by the lexer come first, with their place in the text (for the relay).
-        """
-        if "service" not in text.lower():
-            return []
-        calls = service_calls(text, base_iri=base_iri)
-        seen = {c.endpoint for c in calls}
-        calls += [c for c in _rdflib_service_calls(text, base_iri) if c.endpoint not in seen or c.endpoint is None]
+        """The ``SERVICE`` calls of ``text``, all allowed; raises ``FederationRefused`` for the first
+        refused one, and for a text whose calls cannot be read with certainty."""
+        calls = read_service_calls(text, base_iri=base_iri)
         for call in calls:
             self._allowed(call)
         return calls
@@ -102,14 +127,41 @@ class FederationGuard:
             return [host.strip("[]")]
         except ValueError:
             pass
+        if host.lower() == "localhost" or host.lower().endswith(".localhost"):
+            return ["127.0.0.1"]
+        if not self.resolve_addresses:  # names are checked when the connection is made
+            return []
         try:
             return self._resolve(host, port)
-        except OSError as err:
-            raise FederationRefused(f"SERVICE <{endpoint}>: the host name does not resolve ({err})") from None
+        except OSError:
+            raise FederationRefused(f"SERVICE <{endpoint}>: the host name does not resolve") from None
 
 
-def _rdflib_service_calls(text: str, base_iri: str | None) -> list[ServiceCall]:
-    """The ``SERVICE`` endpoints rdflib's parser finds (a second reading; empty if rdflib cannot parse)."""
+def read_service_calls(text: str, *, base_iri: str | None = None) -> list[ServiceCall]:
+    """Every ``SERVICE`` call of a query or update, read with certainty, or ``FederationRefused``.
+
+    The lexer's reading (which knows where each endpoint is written, for the relay) is
+    returned only when rdflib's parser, reading independently, finds the same endpoints.
+    """
+    if not mentions_service(text):
+        return []
+    calls = service_calls(text, base_iri=base_iri)
+    second = _rdflib_service_calls(text, base_iri)
+    if second is None:
+        raise FederationRefused(
+            "this request mentions SERVICE, and its federated calls could not be checked with certainty "
+            "(the checking parser cannot read it); write it in plain SPARQL 1.1, or leave the word out"
+        )
+    if Counter(c.endpoint for c in calls) != Counter(c.endpoint for c in second):
+        raise FederationRefused(
+            "this request mentions SERVICE in a way that reads differently to different parsers; "
+            "its federated calls cannot be checked with certainty"
+        )
+    return calls
+
+
+def _rdflib_service_calls(text: str, base_iri: str | None) -> list[ServiceCall] | None:
+    """The ``SERVICE`` endpoints rdflib's parser finds (a second reading); ``None`` if it cannot parse."""
     from rdflib.plugins.sparql import parser
     from rdflib.plugins.sparql.parserutils import CompValue
     from rdflib.term import URIRef, Variable
@@ -117,10 +169,12 @@ def _rdflib_service_calls(text: str, base_iri: str | None) -> list[ServiceCall]:
     try:
         parsed = parser.parseQuery(text)
     except Exception:  # noqa: BLE001 - not a query rdflib reads (an update, or syntax it lacks)
+        if _looks_like_query(text):
+            return None
         try:
             parsed = parser.parseUpdate(text)
-        except Exception:  # noqa: BLE001
-            return []
+        except Exception:  # noqa: BLE001 - includes RecursionError on deep nesting
+            return None
     prefixes: dict[str, str] = {}
     base = base_iri
     found: list[ServiceCall] = []
@@ -159,3 +213,7 @@ def _rdflib_service_calls(text: str, base_iri: str | None) -> list[ServiceCall]:
 
     visit(parsed)
     return found
+
+
+def _looks_like_query(text: str) -> bool:
+    return request_form(text) in QUERY_FORMS

@@ -5,9 +5,11 @@ say in which address it connects to. So the endpoints of an allowed query are re
 to this relay's loopback URL before evaluation, and the relay makes the real call:
 
 - with ``service_timeout`` as a deadline for the whole call (connect, send, read);
-- to an address it resolved and checked itself (no loopback, private or link-local
-  address unless allowed), so a host name that changes its answer between the guard's
-  check and the call (DNS rebinding) is still refused;
+- to an address resolved and checked at the moment of the call (no loopback, private or
+  link-local address unless allowed), so a host name that changes its answer between the
+  guard's check and the call (DNS rebinding) is still refused; in a sandboxed worker the
+  connection comes from the dialer (``clustergraph.query.dialer``), the only process with
+  a network;
 - without following redirects (a 3xx is an error) and with the answer capped in size.
 
 The relay listens on 127.0.0.1 on a random port; each job's endpoints are reachable only
@@ -26,20 +28,18 @@ from collections.abc import Callable, Sequence
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
-from clustergraph.query.guard import is_public_address
+from clustergraph.query.dialer import DialRefused, Resolver, connect_checked
 
 FORWARDED_HEADERS = ("content-type", "accept", "user-agent")
-Resolver = Callable[[str, int], list[str]]
+# A connection to (host, port) within the timeout, or ``DialRefused``.
+Connector = Callable[[str, int, float], socket.socket]
+UNREACHABLE = "the federated endpoint could not be reached"
 
 
 class _RelayError(Exception):
     def __init__(self, status: int, message: str) -> None:
         super().__init__(message)
         self.status = status
-
-
-def _resolve(host: str, port: int) -> list[str]:
-    return [info[4][0] for info in socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)]
 
 
 class ServiceRelay:
@@ -52,11 +52,17 @@ class ServiceRelay:
         allow_private: bool,
         max_bytes: int,
         resolver: Resolver | None = None,
+        connector: Connector | None = None,
     ) -> None:
         self.timeout = timeout
         self.allow_private = allow_private
         self.max_bytes = max_bytes
-        self._resolve = resolver or _resolve
+        self.refusals: list[str] = []  # calls the address policy refused (for a 403 instead of a 500)
+
+        def direct(host: str, port: int, timeout: float) -> socket.socket:
+            return connect_checked(host, port, timeout=timeout, allow_private=allow_private, resolver=resolver)
+
+        self._connect = connector or direct
         self._routes: dict[str, str] = {}
         self._lock = threading.Lock()
         relay = self
@@ -122,26 +128,28 @@ class ServiceRelay:
         return sparql
 
     def call(self, method: str, endpoint: str, body: bytes, headers: dict[str, str]) -> tuple[int, str, bytes]:
-        """Make one SERVICE call under the policy; raises ``_RelayError`` (a 502/504 for the engine)."""
+        """Make one SERVICE call under the policy; raises ``_RelayError`` (a 502/504 for the engine).
+
+        The reason stays in the relay's log and ``refusals``; the engine (and so the client)
+        only learns that the endpoint could not be reached, never a socket error that would
+        tell what listens behind the firewall.
+        """
         deadline = time.monotonic() + self.timeout
         parts = urlsplit(endpoint)
         host = parts.hostname or ""
         port = parts.port or (443 if parts.scheme == "https" else 80)
         try:
-            addresses = self._resolve(host, port)
-        except OSError as err:
-            raise _RelayError(502, f"SERVICE <{endpoint}>: the host does not resolve ({err})") from None
-        if not self.allow_private:
-            refused = [a for a in addresses if not is_public_address(a)]
-            if refused:
-                raise _RelayError(502, f"SERVICE <{endpoint}>: refused, {host} resolves to {refused[0]}")
-        if not addresses:
-            raise _RelayError(502, f"SERVICE <{endpoint}>: no address")
+            sock = self._connect(host, port, self._left(deadline, endpoint))
+        except DialRefused as err:
+            if err.policy:
+                self.refusals.append(f"SERVICE <{endpoint}>: refused, {err}")
+            raise _RelayError(502, UNREACHABLE) from None
+        except TimeoutError:
+            raise _RelayError(504, UNREACHABLE) from None
         target = parts.path or "/"
         if parts.query:
             target += "?" + parts.query
         try:
-            sock = socket.create_connection((addresses[0], port), timeout=self._left(deadline, endpoint))
             if parts.scheme == "https":
                 sock = ssl.create_default_context().wrap_socket(sock, server_hostname=host)
             connection = http.client.HTTPConnection(host, port, timeout=self._left(deadline, endpoint))
@@ -151,7 +159,7 @@ class ServiceRelay:
             if 300 <= response.status < 400:
                 raise _RelayError(
                     502,
-                    f"SERVICE <{endpoint}> answered with a redirect ({response.status}); redirects are not followed",
+                    f"the federated endpoint answered with a redirect ({response.status}); redirects are not followed",
                 )
             chunks, size = [], 0
             while not response.isclosed():  # it closes itself once the body is read
@@ -161,14 +169,16 @@ class ServiceRelay:
                     break
                 size += len(chunk)
                 if size > self.max_bytes:
-                    raise _RelayError(502, f"SERVICE <{endpoint}> answered with more than {self.max_bytes} bytes")
+                    raise _RelayError(502, f"the federated endpoint answered with more than {self.max_bytes} bytes")
                 chunks.append(chunk)
             connection.close()
             return response.status, response.getheader("content-type") or "application/octet-stream", b"".join(chunks)
         except TimeoutError:
-            raise _RelayError(504, f"SERVICE <{endpoint}> did not answer within {self.timeout:g} s") from None
-        except (OSError, http.client.HTTPException) as err:
-            raise _RelayError(502, f"SERVICE <{endpoint}> failed: {err}") from None
+            raise _RelayError(504, f"the federated endpoint did not answer within {self.timeout:g} s") from None
+        except (OSError, http.client.HTTPException):
+            raise _RelayError(502, UNREACHABLE) from None
+        finally:
+            sock.close()
 
     def _left(self, deadline: float, endpoint: str) -> float:
         left = deadline - time.monotonic()

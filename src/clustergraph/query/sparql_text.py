@@ -161,6 +161,34 @@ def declared_prefixes(text: str) -> dict[str, str]:
     return prefixes
 
 
+# Deeper nesting than this is refused before the engine parses it: its recursive parser
+# needs stack in proportion to the depth, and a few thousand levels end the process.
+MAX_NESTING = 1000
+_OPENERS = "({["
+
+
+def nesting_error(text: str, limit: int = MAX_NESTING) -> str | None:
+    """A message if groups, brackets or parentheses nest deeper than ``limit``, else ``None``.
+
+    Counted on the lexer's tokens (brackets in strings and IRIs do not count); a text with
+    fewer opening brackets than the limit is passed without lexing.
+    """
+    if sum(text.count(c) for c in _OPENERS) <= limit:
+        return None
+    depth = deepest = 0
+    for tok in iter_tokens(text):
+        if tok.kind != "other":
+            continue
+        if tok.text in _OPENERS:
+            depth += 1
+            deepest = max(deepest, depth)
+        elif tok.text in ")}]":
+            depth = max(depth - 1, 0)
+    if deepest > limit:
+        return f"the request nests groups or expressions {deepest} levels deep; this service reads at most {limit}"
+    return None
+
+
 def has_dataset_clause(text: str) -> bool:
     """True if a query names its dataset itself (``FROM`` / ``FROM NAMED``)."""
     return "from" in text.lower() and any(tok.keyword == "FROM" for tok in iter_tokens(text))

@@ -12,6 +12,9 @@ runs in a process that can be killed at its deadline (SIGKILL frees its CPU at o
     server sends it the new content (N-Quads) and it loads them into a fresh store.
   - on-disk store: the zygote is a fresh interpreter; each worker opens the RocksDB store
     read-only after the fork, so no RocksDB state crosses a fork.
+- A **worker** leaves the server's network right after the fork (``sandbox``: a network
+  namespace of its own, when the machine allows it), so untrusted text it evaluates
+  cannot open connections; federated calls go out through the relay and the dialer.
 - A **worker** evaluates one job at a time: the job arrives pickled over a socket pair,
   the answer goes back as a small pickled header (with the body's size) plus the body.
 """
@@ -31,7 +34,8 @@ from multiprocessing.connection import Connection
 from multiprocessing.reduction import recv_handle, send_handle
 
 from clustergraph.errors import StoreUnavailable
-from clustergraph.query.evaluation import evaluate, pyoxigraph_runner
+from clustergraph.query import sandbox
+from clustergraph.query.evaluation import pyoxigraph_runner
 
 # How long a zygote may take to start and answer: a fresh interpreter imports modules first.
 ZYGOTE_START_TIMEOUT = 60.0
@@ -39,6 +43,7 @@ FORKED_START_TIMEOUT = 10.0
 # How long a worker keeps trying to open an on-disk store that the server is compacting.
 OPEN_PATIENCE = 30.0
 PROBE_QUERY = "SELECT * WHERE { GRAPH ?g { ?s ?p ?o } } LIMIT 1"
+WORKER_STACK_BYTES = 256 * 1024 * 1024
 
 
 def _die_with_parent() -> None:
@@ -85,22 +90,36 @@ def _open_read_only(path: str, *, patience: float = OPEN_PATIENCE):
 
 
 def _worker_main(conn: Connection, engine, path: str | None) -> None:
-    """Evaluate jobs from ``conn`` until it closes. Runs in a process forked by the zygote."""
+    """Evaluate jobs from ``conn`` until it closes. Runs in a process forked by the zygote.
+
+    The loop runs in a thread with a large stack: the engine's parser recurses once per
+    nesting level, and the main thread's 8 MB end the process at a few thousand levels.
+    Only the pages a deep query touches are ever used.
+    """
     if engine is None:
         engine = _open_read_only(path)
+    threading.stack_size(WORKER_STACK_BYTES)
+    loop = threading.Thread(target=_serve_jobs, args=(conn, engine), name="clustergraph-worker")
+    loop.start()
+    loop.join()
+
+
+def _serve_jobs(conn: Connection, engine) -> None:
     run = pyoxigraph_runner(engine)
     while True:
         try:
             job = pickle.loads(conn.recv_bytes())
         except (EOFError, OSError):
             return
-        outcome = evaluate(run, job)
+        outcome = job.perform(run, engine)
         # A small header first (with the body's size), so the server knows how to read the body.
         conn.send_bytes(pickle.dumps((replace(outcome, body=b""), len(outcome.body)), protocol=pickle.HIGHEST_PROTOCOL))
         conn.send_bytes(outcome.body)
 
 
-def _zygote_main(ctl: Connection, engine, path: str | None, die_with_parent: bool = True) -> None:
+def _zygote_main(
+    ctl: Connection, engine, path: str | None, die_with_parent: bool = True, isolate_workers: bool = True
+) -> None:
     """Fork workers on request; single-threaded.
 
     ``engine`` is the inherited in-memory store; with ``path`` (disk) each worker opens the
@@ -112,6 +131,9 @@ def _zygote_main(ctl: Connection, engine, path: str | None, die_with_parent: boo
     """
     if die_with_parent:
         _die_with_parent()
+    # Workers leave the server's network when the machine allows it (see ``sandbox``); tried
+    # before SIGCHLD is ignored, since the trial waits for a child.
+    isolate_workers = isolate_workers and sandbox.available()
     # The server's signal set-up is inherited: its handlers and the event loop's wake-up
     # descriptor (about to be closed, and its number reused) must not act here.
     try:
@@ -129,7 +151,7 @@ def _zygote_main(ctl: Connection, engine, path: str | None, die_with_parent: boo
         from pyoxigraph import Store as OxStore
 
         engine = OxStore()
-    ctl.send(("ready", os.getpid()))
+    ctl.send(("ready", os.getpid(), isolate_workers))
     while True:
         try:
             command = ctl.recv()
@@ -142,6 +164,8 @@ def _zygote_main(ctl: Connection, engine, path: str | None, die_with_parent: boo
                 _die_with_parent()
                 signal.signal(signal.SIGCHLD, signal.SIG_DFL)
                 _close_fds_except(fd)
+                if isolate_workers and not sandbox.isolate():
+                    os._exit(1)  # it was possible a moment ago: never run untrusted text on the host's network
                 try:
                     _worker_main(Connection(fd), engine, path)
                 finally:
@@ -163,14 +187,19 @@ def _zygote_main(ctl: Connection, engine, path: str | None, die_with_parent: boo
 class Zygote:
     """The server's handle on its zygote process."""
 
-    def __init__(self, *, engine, path: str | None, start_timeout: float = ZYGOTE_START_TIMEOUT) -> None:
+    def __init__(
+        self, *, engine, path: str | None, start_timeout: float = ZYGOTE_START_TIMEOUT, isolate_workers: bool = True
+    ) -> None:
         # An inherited in-memory store needs fork; otherwise a fresh interpreter, which shares
         # nothing (no locks, no RocksDB state) with this multi-threaded server.
         context = multiprocessing.get_context("fork" if engine is not None else "spawn")
         self._ctl, child = context.Pipe(duplex=True)
         main_thread = threading.current_thread() is threading.main_thread()
         self._process = context.Process(
-            target=_zygote_main, args=(child, engine, path, main_thread), name="clustergraph-zygote", daemon=True
+            target=_zygote_main,
+            args=(child, engine, path, main_thread, isolate_workers),
+            name="clustergraph-zygote",
+            daemon=True,
         )
         self._lock = threading.Lock()
         self._process.start()
@@ -180,7 +209,7 @@ class Zygote:
             self.stop()
             raise StoreUnavailable("the query worker process did not start")
         try:
-            _ready, self.pid = self._ctl.recv()
+            _ready, self.pid, self.isolated = self._ctl.recv()
         except (EOFError, OSError):
             self.stop()
             raise StoreUnavailable("the query worker process failed to start") from None

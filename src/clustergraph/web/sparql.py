@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Awaitable, Callable
+from typing import NoReturn
 from urllib.parse import parse_qsl
 
 from fastapi import APIRouter, HTTPException, Request
@@ -38,10 +39,22 @@ from starlette.datastructures import MultiDict
 
 from clustergraph import formats
 from clustergraph.errors import ClusterGraphError, QueryError
+from clustergraph.loading.update_job import UpdateJob, decode_change
 from clustergraph.loading.updates import UpdateRequest, apply_update
-from clustergraph.query.evaluation import BAD_QUERY, FAILED, NOT_ACCEPTABLE, OK, TOO_LARGE, QueryJob, QueryOutcome
-from clustergraph.query.executor import Executor, start_executor
-from clustergraph.query.guard import FederationGuard
+from clustergraph.loading.validation import Change
+from clustergraph.query.evaluation import (
+    BAD_QUERY,
+    FAILED,
+    FORBIDDEN,
+    NOT_ACCEPTABLE,
+    OK,
+    TOO_LARGE,
+    UPSTREAM_FAILED,
+    QueryJob,
+    QueryOutcome,
+)
+from clustergraph.query.executor import Executor, ProcessExecutor, start_executor
+from clustergraph.query.guard import FederationGuard, FederationRefused
 from clustergraph.query.limits import TRUNCATED_HEADER, ResultLimits, ResultTooLarge, truncation_header
 from clustergraph.query.service_relay import ServiceRelay
 from clustergraph.query.sparql_text import declared_prefixes, has_dataset_clause, request_form
@@ -73,6 +86,13 @@ class EvaluationFailed(ClusterGraphError):
 
     http_status = 500
     title = "Query evaluation failed"
+
+
+class FederatedCallFailed(ClusterGraphError):
+    """A federated endpoint the query calls could not be reached or failed (the reason is not told)."""
+
+    http_status = 502
+    title = "Federated query failed"
 
 
 class UnsupportedMediaType(ClusterGraphError):
@@ -221,7 +241,6 @@ async def _query(request: Request, queries: list[str], params) -> Response:
     named_graphs = tuple(params.getlist("named-graph-uri"))
     dataset_given = bool(default_graphs or named_graphs)
     base_iri = public_url(request, settings, SPARQL_PATH)
-    calls = guard_of(request).check(text, base_iri=base_iri)
     job = QueryJob(
         sparql=text,
         default_graphs=default_graphs if dataset_given else None,
@@ -233,7 +252,7 @@ async def _query(request: Request, queries: list[str], params) -> Response:
         max_rows=settings.max_rows,
         max_bytes=settings.max_response_bytes,
         prefixes=tuple(declared_prefixes(text).items()),
-        services=tuple(c.span for c in calls if c.span is not None),
+        service_allowlist=tuple(settings.service_allowlist),
         service_timeout=settings.service_timeout,
         service_allow_private=settings.service_allow_private,
     )
@@ -254,10 +273,21 @@ def _query_response(outcome: QueryOutcome, job: QueryJob, text: str) -> Response
         if request_form(text) == "UPDATE":
             message += f" (this looks like a SPARQL Update: POST it to {UPDATE_PATH} as 'update')"
         raise QueryError(message)
+    _raise_for(outcome)
+
+
+def _raise_for(outcome: QueryOutcome) -> NoReturn:
+    """The error a worker's unsuccessful outcome stands for."""
+    if outcome.status == BAD_QUERY:
+        raise QueryError(outcome.message)
+    if outcome.status == FORBIDDEN:
+        raise FederationRefused(outcome.message)
     if outcome.status == NOT_ACCEPTABLE:
         raise NotAcceptable(outcome.message)
     if outcome.status == TOO_LARGE:
         raise ResultTooLarge(outcome.message)
+    if outcome.status == UPSTREAM_FAILED:
+        raise FederatedCallFailed(outcome.message)
     assert outcome.status == FAILED
     raise EvaluationFailed(outcome.message)
 
@@ -315,6 +345,7 @@ async def _update(request: Request, text: str, params) -> Response:
     gate = shacl_gate(request) if settings.validate_writes else None
     guard = guard_of(request)
     lock = write_lock(request)
+    compute = _change_in_worker(request, settings, update.base_iri)
 
     def run():
         with lock:  # also makes the app's one relay serve one update at a time
@@ -325,10 +356,37 @@ async def _update(request: Request, text: str, params) -> Response:
                 guard=guard,
                 skolem_base=settings.base_iri,
                 relay=relay_of(request),
+                compute=compute,
             )
 
     result = await run_in_threadpool(run)
     return JSONResponse(result.as_json())
+
+
+def _change_in_worker(request: Request, settings: Settings, base_iri: str) -> Callable[[str], Change] | None:
+    """For embedded stores: work out an update's change in a query worker (no network, the query
+    timeout, killed when it runs over), so its text is never parsed in the server process."""
+    executor = request.app.state.executor
+    if not isinstance(executor, ProcessExecutor):
+        return None
+
+    def compute(text: str) -> Change:
+        job = UpdateJob(
+            sparql=text,
+            base_iri=base_iri,
+            skolem_base=settings.base_iri,
+            service_allowlist=tuple(settings.service_allowlist),
+            service_timeout=settings.service_timeout,
+            service_allow_private=settings.service_allow_private,
+            max_bytes=settings.max_response_bytes,
+        )
+        outcome = executor.run(job, timeout=settings.query_timeout)
+        if outcome.status != OK:
+            _raise_for(outcome)
+        added, removed = decode_change(outcome)
+        return Change(add=added, remove=removed)
+
+    return compute
 
 
 # --- request parsing ------------------------------------------------------------------------
