@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from pyoxigraph import NamedNode, QueryBoolean, QuerySolutions, QueryTriples
+from pyoxigraph import QueryBoolean, QuerySolutions, QueryTriples
 from pyoxigraph import Store as OxStore
 
 from clustergraph import formats
@@ -29,7 +29,9 @@ from clustergraph.query.dialer import dial
 from clustergraph.query.guard import FederationGuard, FederationRefused, mentions_service
 from clustergraph.query.service_relay import ServiceRelay
 from clustergraph.query.sparql_text import nesting_error
+from clustergraph.query.syntax_errors import SyntaxProblem, explain
 from clustergraph.store.base import QueryResult
+from clustergraph.store.dataset import QueryDataset, evaluation_target, query_dataset
 
 # Outcome statuses and the HTTP status each maps to.
 OK = "ok"
@@ -130,6 +132,7 @@ class QueryOutcome:
     message: str = ""
     seconds: float = 0.0
     kind: str = ""  # "results" or "rdf" when the query was evaluated
+    syntax: SyntaxProblem | None = None  # for BAD_QUERY from the parser: ``message`` in words, and where
 
     @property
     def http_status(self) -> int:
@@ -159,14 +162,13 @@ def pyoxigraph_runner(engine: OxStore) -> Runner:
         return relay_for(state, job).rewrite(job.sparql, spans)
 
     def run(job: QueryJob) -> QueryResult:
-        options: dict = {"base_iri": job.base_iri}
-        if job.default_graphs is not None or job.named_graphs is not None:
-            # Only what the protocol names: no default-graph-uri means an empty default graph.
-            options["default_graph"] = [NamedNode(g) for g in job.default_graphs or ()]
-            options["named_graphs"] = [NamedNode(g) for g in job.named_graphs or ()]
-        elif job.union_default:
-            options["use_default_graph_as_union"] = True
-        return engine.query(sparql_of(job), **options)
+        # The store's default graph is the merge of the named graphs; only what the protocol
+        # or FROM names otherwise (several default graphs: merged on a scratch store).
+        dataset = QueryDataset() if job.union_default else query_dataset(
+            job.sparql, default_graphs=job.default_graphs, named_graphs=job.named_graphs, base_iri=job.base_iri
+        )
+        target, options = evaluation_target(engine, dataset)
+        return target.query(sparql_of(job), base_iri=job.base_iri, **options)
 
     run.relays = state  # type: ignore[attr-defined]  - for ``evaluate`` to read the refusals
     return run
@@ -228,7 +230,9 @@ def evaluate(run: Runner, job: QueryJob) -> QueryOutcome:
     try:
         result = run(job)
     except SyntaxError as err:
-        return done(BAD_QUERY, message=str(err))
+        # Explained here, in the worker: reading a long query costs the worker, not the server.
+        problem = explain(job.sparql, str(err))
+        return done(BAD_QUERY, message=problem.sentence() if problem else str(err), syntax=problem)
     except FederationRefused as err:
         return done(FORBIDDEN, message=str(err))
     except ClusterGraphError as err:  # from a remote store, evaluated in-process: keep its own status

@@ -32,6 +32,7 @@ from typing import Protocol
 
 from clustergraph.errors import QueryTimeout, StoreUnavailable
 from clustergraph.query.cache import ResultCache
+from clustergraph.query.fairness import ClientUsage
 from clustergraph.query.dialer import Dialer
 from clustergraph.query.evaluation import FAILED, QueryJob, QueryOutcome, evaluate, store_runner
 from clustergraph.query.worker_process import FORKED_START_TIMEOUT, Worker, Zygote
@@ -44,6 +45,8 @@ log = logging.getLogger("clustergraph.query")
 SPARE_AFTER = 0.05
 # Answers up to this size are read on the event loop; larger ones in the executor's own threads.
 INLINE_BODY_BYTES = 256 * 1024
+# Most worker processes at once, when many clients each run a query (see ``ceiling_for``).
+MAX_PROCESSES = 64
 # How often a lost zygote is replaced before a request gives up (a loaded machine, an OOM kill).
 ZYGOTE_ATTEMPTS = 3
 
@@ -74,8 +77,8 @@ class Executor(Protocol):
         """The outcome of ``job``; raises ``QueryTimeout`` when it runs out of time. Blocking."""
         ...
 
-    async def run_async(self, job: QueryJob, *, timeout: float) -> QueryOutcome:
-        """``run`` for the event loop: never blocks it."""
+    async def run_async(self, job: QueryJob, *, timeout: float, client: str | None = None) -> QueryOutcome:
+        """``run`` for the event loop: never blocks it. ``client`` is whom the work counts for."""
         ...
 
     def stats(self) -> dict[str, float]: ...
@@ -133,7 +136,7 @@ class ThreadExecutor:
             self._cache.put(key, outcome)
         return outcome
 
-    async def run_async(self, job: QueryJob, *, timeout: float) -> QueryOutcome:
+    async def run_async(self, job: QueryJob, *, timeout: float, client: str | None = None) -> QueryOutcome:
         return await asyncio.to_thread(self.run, job, timeout=timeout)
 
     def stats(self) -> dict[str, float]:
@@ -177,7 +180,8 @@ class _WorkerLost(Exception):
 class _ThreadWaiter:
     """A request waiting in a thread (the blocking ``run``)."""
 
-    def __init__(self) -> None:
+    def __init__(self, client: str | None = None) -> None:
+        self.client = client
         self.ready = threading.Event()
         self.worker: Worker | None = None
         self.gone = False  # set under the executor's lock when the thread stops waiting
@@ -193,7 +197,8 @@ class _ThreadWaiter:
 class _LoopWaiter:
     """A request waiting on an event loop (``run_async``): no thread is held while it waits."""
 
-    def __init__(self, executor: ProcessExecutor, loop: asyncio.AbstractEventLoop) -> None:
+    def __init__(self, executor: ProcessExecutor, loop: asyncio.AbstractEventLoop, client: str | None = None) -> None:
+        self.client = client
         self._executor = executor
         self._loop = loop
         self.future: asyncio.Future[Worker | None] = loop.create_future()
@@ -230,6 +235,7 @@ class ProcessExecutor:
         max_workers: int | None = None,
         cache: ResultCache | None = None,
         federation: bool = False,
+        max_processes: int = MAX_PROCESSES,
     ) -> None:
         if store.kind not in ("memory", "disk"):
             raise ValueError("ProcessExecutor needs an embedded store")
@@ -246,6 +252,13 @@ class ProcessExecutor:
         self._busy: set[Worker] = set()
         self._spawning = 0
         self._waiters: collections.deque[_ThreadWaiter | _LoopWaiter] = collections.deque()
+        # Fair turns (``fairness``): a client with fewer than ``per_client`` jobs running gets a
+        # worker of its own, up to ``max_processes``; the kernel then shares the cores among them,
+        # so a cheap query is not stuck behind the runaway queries of others.
+        self.usage = ClientUsage()
+        self.per_client = workers
+        self.max_processes = max(self.max_workers, max_processes)
+        self._reserved: dict[int, str | None] = {}
         # Reads large answers and forks for the event-loop path. At most one read or fork per
         # worker slot runs at a time, so this pool can never be the one everything waits on.
         self._helpers = ThreadPoolExecutor(max_workers=self.max_workers + 1, thread_name_prefix="clustergraph-answer")
@@ -268,7 +281,7 @@ class ProcessExecutor:
 
     # -- public ----------------------------------------------------------------------------
 
-    def run(self, job: QueryJob, *, timeout: float) -> QueryOutcome:
+    def run(self, job: QueryJob, *, timeout: float, client: str | None = None) -> QueryOutcome:
         deadline = time.monotonic() + timeout
         job = self._with_dialer(job)
         for attempt in (1, 2):
@@ -276,7 +289,7 @@ class ProcessExecutor:
             hit, key = self._cached(job)
             if hit is not None:
                 return hit
-            worker = self._acquire(deadline, timeout)
+            worker = self._acquire(deadline, timeout, client)
             try:
                 outcome = self._ask(worker, job, deadline, timeout)
             except _WorkerLost as lost:
@@ -289,9 +302,10 @@ class ProcessExecutor:
             return self._done(worker, key, outcome)
         raise AssertionError("unreachable")
 
-    async def run_async(self, job: QueryJob, *, timeout: float) -> QueryOutcome:
+    async def run_async(self, job: QueryJob, *, timeout: float, client: str | None = None) -> QueryOutcome:
         """``run`` for the event loop: the request waits for a worker and for its answer without
-        holding a thread; only reloading after a write and reading a large answer take one."""
+        holding a thread; only reloading after a write and reading a large answer take one.
+        ``client`` (an address) is whom the work is counted for, for a fair turn (``usage``)."""
         deadline = time.monotonic() + timeout
         job = self._with_dialer(job)
         for attempt in (1, 2):
@@ -300,7 +314,7 @@ class ProcessExecutor:
             hit, key = self._cached(job)
             if hit is not None:
                 return hit
-            worker = self._take_idle() or await self._acquire_async(deadline, timeout)
+            worker = self._take_idle(client) or await self._acquire_async(deadline, timeout, client)
             try:
                 outcome = await self._ask_async(worker, job, deadline, timeout)
             except _WorkerLost as lost:
@@ -435,29 +449,31 @@ class ProcessExecutor:
         with self._lock:
             if self._closed:
                 raise StoreUnavailable("the query service is shutting down")
-            worker = self._take_idle()
+            worker = self._take_idle(waiter.client)
             if worker is not None:
                 return worker, 0.0
             now = time.monotonic()
             total = len(self._busy) + self._spawning
-            if total < self.size or (now >= spare_at and total < self.max_workers):
+            ceiling = self.ceiling_for(waiter.client)
+            if total < self.size or (now >= spare_at and total < ceiling):
                 self._spawning += 1
+                self._reserved[id(waiter)] = waiter.client
                 return _FORK, 0.0
             if now >= deadline:
                 self.timeouts += 1
                 raise _timeout_error(timeout)
             self._waiters.append(waiter)
-            wake = spare_at if now < spare_at and total < self.max_workers else deadline
+            wake = spare_at if now < spare_at and total < ceiling else deadline
             return None, max(wake - now, 0.001)
 
-    def _acquire(self, deadline: float, timeout: float) -> Worker:
+    def _acquire(self, deadline: float, timeout: float, client: str | None = None) -> Worker:
         """A worker for a blocking caller; raises ``QueryTimeout`` at the deadline."""
         spare_at = time.monotonic() + SPARE_AFTER
         while True:
-            waiter = _ThreadWaiter()
+            waiter = _ThreadWaiter(client)
             claim, wait = self._claim(spare_at, deadline, timeout, waiter)
             if claim is _FORK:
-                return self._forked()
+                return self._forked(self._reserved.pop(id(waiter), None))
             if claim is not None:
                 return claim
             waiter.ready.wait(wait)
@@ -468,15 +484,15 @@ class ProcessExecutor:
                 elif waiter.worker is not None:
                     return waiter.worker
 
-    async def _acquire_async(self, deadline: float, timeout: float) -> Worker:
+    async def _acquire_async(self, deadline: float, timeout: float, client: str | None = None) -> Worker:
         """``_acquire`` on the event loop."""
         loop = asyncio.get_running_loop()
         spare_at = time.monotonic() + SPARE_AFTER
         while True:
-            waiter = _LoopWaiter(self, loop)
+            waiter = _LoopWaiter(self, loop, client)
             claim, wait = self._claim(spare_at, deadline, timeout, waiter)
             if claim is _FORK:
-                return await loop.run_in_executor(self._helpers, self._forked)
+                return await loop.run_in_executor(self._helpers, self._forked, self._reserved.pop(id(waiter), None))
             if claim is not None:
                 return claim
             try:
@@ -499,7 +515,7 @@ class ProcessExecutor:
             except ValueError:  # it was offered something and left the queue then
                 pass
 
-    def _forked(self) -> Worker:
+    def _forked(self, client: str | None = None) -> Worker:
         """A new busy worker, in the slot that ``_claim`` reserved."""
         try:
             worker = self._fork()
@@ -511,9 +527,10 @@ class ProcessExecutor:
         with self._lock:
             self._spawning -= 1
             self._busy.add(worker)
+            self.usage.start(worker, client)
         return worker
 
-    def _take_idle(self) -> Worker | None:
+    def _take_idle(self, client: str | None = None) -> Worker | None:
         """An idle worker of the current store version, now marked busy; None if there is none."""
         with self._lock:
             while self._idle and not self._closed:
@@ -525,12 +542,15 @@ class ProcessExecutor:
                     worker.retire()
                 else:
                     self._busy.add(worker)
+                    self.usage.start(worker, client)
                     return worker
         return None
 
     def _release(self, worker: Worker) -> None:
-        """A worker is done with its job: to the longest waiter, or idle, or retired."""
+        """A worker is done with its job: to the waiter whose client has used the least work
+        lately (the longest waiting among equals), or idle, or retired."""
         with self._lock:
+            self.usage.stop(worker)
             self._busy.discard(worker)
             if worker.conn.closed or self._closed:
                 self._wake_one()
@@ -540,13 +560,16 @@ class ProcessExecutor:
             else:
                 self._busy.add(worker)
                 while self._waiters:
-                    if self._waiters.popleft().offer(worker):
+                    waiter = self._next_waiter()
+                    if waiter.offer(worker):
+                        self.usage.start(worker, waiter.client)
                         return
                 self._busy.discard(worker)
                 self._idle.append(worker)
 
     def _drop(self, worker: Worker) -> None:
         with self._lock:
+            self.usage.stop(worker)
             self._busy.discard(worker)
             if not worker.conn.closed:
                 worker.kill()
@@ -556,8 +579,22 @@ class ProcessExecutor:
         """Capacity came free (a worker ended, a fork failed): the longest waiter looks again."""
         with self._lock:
             while self._waiters:
-                if self._waiters.popleft().offer(None):
+                if self._next_waiter().offer(None):
                     return
+
+    def ceiling_for(self, client: str | None) -> int:
+        """How many workers may exist when ``client`` asks for one."""
+        if client is not None and self.usage.running(client) < self.per_client:
+            return self.max_processes
+        return self.max_workers
+
+    def _next_waiter(self) -> _ThreadWaiter | _LoopWaiter:
+        """Remove and return the waiter to serve next: the lightest client, then the longest waiting."""
+        now = time.monotonic()
+        best = min(range(len(self._waiters)), key=lambda i: (self.usage.of(self._waiters[i].client, now), i))
+        waiter = self._waiters[best]
+        del self._waiters[best]
+        return waiter
 
     def _wake_all(self) -> None:
         with self._lock:

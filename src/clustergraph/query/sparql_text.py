@@ -194,6 +194,27 @@ def has_dataset_clause(text: str) -> bool:
     return "from" in text.lower() and any(tok.keyword == "FROM" for tok in iter_tokens(text))
 
 
+def dataset_clauses(text: str, *, base_iri: str | None = None) -> tuple[list[str], list[str]] | None:
+    """The graphs a query's ``FROM`` and ``FROM NAMED`` clauses name, as absolute IRIs
+    ``(default, named)``; ``None`` if it has none, or one the lexer cannot resolve (the
+    engine then reads the clauses itself, and refuses what is wrong with them)."""
+    if not has_dataset_clause(text):
+        return None
+    toks = tokens(text)
+    default: list[str] = []
+    named: list[str] = []
+    for i, (tok, prologue) in enumerate(_walk_prologue(toks, base_iri)):
+        if tok.keyword != "FROM" or tok.depth != 0:
+            continue
+        is_named = i + 1 < len(toks) and toks[i + 1].keyword == "NAMED"
+        j = i + 2 if is_named else i + 1
+        iri = prologue.resolve(toks[j]) if j < len(toks) else None
+        if iri is None:
+            return None
+        (named if is_named else default).append(iri)
+    return default, named
+
+
 @dataclass(frozen=True)
 class ServiceCall:
     """One ``SERVICE`` clause: its endpoint IRI, or ``None`` when it cannot be known before evaluation."""

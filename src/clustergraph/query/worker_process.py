@@ -44,6 +44,7 @@ FORKED_START_TIMEOUT = 10.0
 OPEN_PATIENCE = 30.0
 PROBE_QUERY = "SELECT * WHERE { GRAPH ?g { ?s ?p ?o } } LIMIT 1"
 WORKER_STACK_BYTES = 256 * 1024 * 1024
+WORKER_NICENESS = 5
 
 
 def _die_with_parent() -> None:
@@ -166,6 +167,7 @@ def _zygote_main(
                 _close_fds_except(fd)
                 if isolate_workers and not sandbox.isolate():
                     os._exit(1)  # it was possible a moment ago: never run untrusted text on the host's network
+                os.nice(WORKER_NICENESS)  # the server answers first when workers keep every core busy
                 try:
                     _worker_main(Connection(fd), engine, path)
                 finally:
