@@ -229,22 +229,27 @@ def test_a_runaway_update_is_stopped_at_the_timeout_and_writes_nothing(tmp_path:
     assert lookup.status_code == 200
 
 
-def test_sigterm_stops_the_server_during_a_runaway_update(tmp_path: Path) -> None:
-    """Guarantee: SIGTERM stops the server within 10 s, even while an update runs."""
+RUNAWAY_PATTERN = "GRAPH ?g1 { ?a ?b ?c } GRAPH ?g2 { ?d ?e ?f } GRAPH ?g3 { ?h ?i ?j }"
+
+
+@pytest.mark.parametrize("kind", ["update", "queries"])
+def test_sigterm_stops_the_server_during_runaway_work(tmp_path: Path, kind: str) -> None:
+    """Guarantee: SIGTERM stops the server within 10 s, even while an update or many queries run."""
     import threading
 
     server = start_server(tmp_path, CLUSTERGRAPH_UPDATE_TOKEN=TOKEN, CLUSTERGRAPH_QUERY_TIMEOUT="300")
-    runaway = threading.Thread(
-        target=lambda: _swallow(
+    if kind == "update":
+        work = [
             lambda: _update(
                 server,
-                "INSERT { GRAPH <http://example.org/g> { ?a <http://example.org/p> ?e } } "
-                "WHERE { GRAPH ?g1 { ?a ?b ?c } GRAPH ?g2 { ?d ?e ?f } GRAPH ?g3 { ?h ?i ?j } }",
+                f"INSERT {{ GRAPH <http://example.org/g> {{ ?a <http://example.org/p> ?e }} }} WHERE {{ {RUNAWAY_PATTERN} }}",
             )
-        ),
-        daemon=True,
-    )
-    runaway.start()
+        ]
+    else:
+        work = [lambda: _query(server, f"SELECT (COUNT(*) AS ?n) WHERE {{ {RUNAWAY_PATTERN} }}")] * 6
+    threads = [threading.Thread(target=_swallow, args=(call,), daemon=True) for call in work]
+    for thread in threads:
+        thread.start()
     time.sleep(1.5)
     started = time.monotonic()
     server.process.send_signal(signal.SIGTERM)

@@ -22,6 +22,8 @@ import ipaddress
 import logging
 import re
 import socket
+import sys
+import threading
 from collections import Counter
 from collections.abc import Callable, Iterable
 from urllib.parse import urlsplit
@@ -51,6 +53,11 @@ def _system_resolver(host: str, port: int) -> list[str]:
 # glued to a name before or after it. Deliberately loose (it also counts the word inside
 # strings, comments and IRIs); what it finds is then read by two parsers.
 _SERVICE_WORD = re.compile(r"(?<![A-Za-z0-9_:])service(?![A-Za-z0-9_])", re.IGNORECASE)
+
+
+# The second reading (rdflib) takes about a second per 30 KB; longer texts that mention
+# SERVICE are refused rather than read for minutes.
+MAX_CHECKED_CHARS = 100_000
 
 
 def mentions_service(text: str) -> bool:
@@ -145,6 +152,11 @@ def read_service_calls(text: str, *, base_iri: str | None = None) -> list[Servic
     """
     if not mentions_service(text):
         return []
+    if len(text) > MAX_CHECKED_CHARS:
+        raise FederationRefused(
+            f"this request mentions SERVICE and is longer than {MAX_CHECKED_CHARS:,} characters, "
+            "too long to check its federated calls with certainty; shorten it or leave the word out"
+        )
     calls = service_calls(text, base_iri=base_iri)
     second = _rdflib_service_calls(text, base_iri)
     if second is None:
@@ -167,12 +179,12 @@ def _rdflib_service_calls(text: str, base_iri: str | None) -> list[ServiceCall] 
     from rdflib.term import URIRef, Variable
 
     try:
-        parsed = parser.parseQuery(text)
+        parsed = _on_deep_stack(parser.parseQuery, text)
     except Exception:  # noqa: BLE001 - not a query rdflib reads (an update, or syntax it lacks)
         if _looks_like_query(text):
             return None
         try:
-            parsed = parser.parseUpdate(text)
+            parsed = _on_deep_stack(parser.parseUpdate, text)
         except Exception:  # noqa: BLE001 - includes RecursionError on deep nesting
             return None
     prefixes: dict[str, str] = {}
@@ -217,3 +229,37 @@ def _rdflib_service_calls(text: str, base_iri: str | None) -> list[ServiceCall] 
 
 def _looks_like_query(text: str) -> bool:
     return request_form(text) in QUERY_FORMS
+
+
+# rdflib's grammar recurses once per triple pattern of a block and per nesting level; its
+# parse runs on a thread of its own with room for that, whatever thread asks.
+PARSE_STACK_BYTES = 512 * 1024 * 1024
+PARSE_RECURSION_LIMIT = 200_000
+
+
+def _on_deep_stack(parse: Callable[[str], object], text: str) -> object:
+    """``parse(text)`` on a thread with a large stack and recursion limit; re-raises its error."""
+    outcome: dict[str, object] = {}
+
+    def work() -> None:
+        try:
+            outcome["value"] = parse(text)
+        except BaseException as err:  # noqa: BLE001 - handed to the caller
+            outcome["error"] = err
+
+    if sys.getrecursionlimit() < PARSE_RECURSION_LIMIT:
+        sys.setrecursionlimit(PARSE_RECURSION_LIMIT)
+    with _STACK_LOCK:
+        previous = threading.stack_size(PARSE_STACK_BYTES)
+        try:
+            thread = threading.Thread(target=work, name="clustergraph-guard-parse", daemon=True)
+            thread.start()
+        finally:
+            threading.stack_size(previous)
+    thread.join()
+    if "error" in outcome:
+        raise outcome["error"]  # type: ignore[misc]
+    return outcome["value"]
+
+
+_STACK_LOCK = threading.Lock()
