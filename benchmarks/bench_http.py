@@ -11,6 +11,11 @@ and clustergraph / oxigraph (req/s; >1 = clustergraph serves more).
 
     python benchmarks/bench_http.py --size 100k
     python benchmarks/bench_http.py --size 10k --clients 1,16 --seconds 5
+    python benchmarks/bench_http.py --size 100k --cg-store disk-nocache --baseline-src ../before --servers clustergraph,oxigraph
+
+``--baseline-src`` adds a server running another checkout's code (say, the commit before a
+change) over a store that checkout's loader prepared, interleaved with the others: the
+ratio column "clustergraph / baseline" is the change's effect, measured in the same run.
 """
 
 from __future__ import annotations
@@ -29,9 +34,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import httpx  # noqa: E402
 from common import RESULTS_DIR, generated_dir, machine_line, parse_size, ratio, size_label, table  # noqa: E402
 from loadclient import Cell, measure, wait_idle  # noqa: E402
-from servers import new_run_dir, prepare, query_prepared, start_clustergraph, start_oxigraph, start_rdflib_endpoint, store_copy  # noqa: E402
+from servers import SERVERS_DIR, new_run_dir, prepare, query_prepared, start_clustergraph, start_oxigraph, start_rdflib_endpoint, store_copy  # noqa: E402
 
 from clustergraph.examples import load_examples  # noqa: E402
+from clustergraph.query.guard import mentions_service  # noqa: E402
 from clustergraph.settings import Settings  # noqa: E402
 
 GROUP_BY_CLUSTERS = """\
@@ -67,8 +73,10 @@ def lookup_iris(prepared, n: int, seed: int) -> list[str]:
 
 
 def query_mix(settings: Settings, iris: list[str], only: list[str] | None) -> dict[str, list[str]]:
-    """name -> list of query texts (several for the lookup, one for the others)."""
-    mix = {f"example:{name}": [ex.sparql] for name, ex in load_examples(settings.queries_dir).items()}
+    """name -> list of query texts (several for the lookup, one for the others). Federated
+    examples are left out: they measure the remote endpoint, not the servers compared."""
+    examples = load_examples(settings.queries_dir)
+    mix = {f"example:{name}": [ex.sparql] for name, ex in examples.items() if not mentions_service(ex.sparql)}
     mix["group-by-clusters"] = [GROUP_BY_CLUSTERS]
     mix["lookup"] = [LOOKUP % iri for iri in iris]
     if only:
@@ -111,7 +119,10 @@ def check_answers(servers, mix, timeout: float) -> tuple[dict[str, dict[str, str
                     seconds[(name, server.name)] = time.perf_counter() - t0
                     if not r.is_success:
                         break
-                sizes[name][server.name] = result_size(r) if r.is_success else f"HTTP {r.status_code}"
+                try:
+                    sizes[name][server.name] = result_size(r) if r.is_success else f"HTTP {r.status_code}"
+                except (ValueError, KeyError, SyntaxError) as err:  # a 200 whose body broke off (an error while streaming)
+                    sizes[name][server.name] = f"broken answer: {type(err).__name__}"
             except httpx.TimeoutException:
                 sizes[name][server.name] = f"timeout > {timeout:.0f} s"
                 seconds[(name, server.name)] = float("inf")
@@ -196,6 +207,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-mix", action="store_true", help="skip the round-robin MIX cells")
     parser.add_argument("--lookups", type=int, default=500, help="distinct IRIs for the lookup")
     parser.add_argument("--fresh", action="store_true", help="rebuild the prepared stores")
+    parser.add_argument("--baseline-src", type=Path, help="another clustergraph checkout (a folder with src/) to serve next to this one")
+    parser.add_argument("--baseline-store", default="disk-nocache", help="the baseline's variants, as --cg-store")
+    parser.add_argument("--servers-dir", type=Path, default=SERVERS_DIR,
+                        help="where prepared stores are kept (a folder of your own: runs at the same time do not share them)")
     args = parser.parse_args(argv)
     size = parse_size(args.size)
     levels = [int(c) for c in args.clients.split(",")]
@@ -207,7 +222,8 @@ def main(argv: list[str] | None = None) -> int:
         from generate import generate
 
         generate(size, args.seed)
-    prepared = prepare(data_dir, fresh=args.fresh)
+    prepared = prepare(data_dir, fresh=args.fresh, root=args.servers_dir)
+    baseline = prepare(data_dir, fresh=args.fresh, code=args.baseline_src.resolve(), root=args.servers_dir) if args.baseline_src else None
     iris = lookup_iris(prepared, args.lookups, args.seed)
     mix = query_mix(Settings(store="memory"), iris, args.only)
     log_dir = Path(tempfile.mkdtemp(prefix="cg-bench-http-"))
@@ -219,6 +235,10 @@ def main(argv: list[str] | None = None) -> int:
             for n, kind in enumerate(k.strip() for k in args.cg_store.split(",")):
                 location = store_copy(prepared.cg_store, run_dir, f"cg-{n}") if kind.startswith("disk") else None
                 servers.append(start_clustergraph(prepared, store=kind, log_dir=log_dir, location=location))
+        if baseline is not None:
+            for n, kind in enumerate(k.strip() for k in args.baseline_store.split(",")):
+                location = store_copy(baseline.cg_store, run_dir, f"base-{n}") if kind.startswith("disk") else None
+                servers.append(start_clustergraph(baseline, store=kind, log_dir=log_dir, location=location))
         if "oxigraph" in wanted:
             servers.append(start_oxigraph(prepared, log_dir=log_dir, location=store_copy(prepared.ox_store, run_dir, "ox")))
         if "rdflib-endpoint" in wanted:
@@ -226,6 +246,8 @@ def main(argv: list[str] | None = None) -> int:
         for s in servers:
             print(f"  {s.name}: {s.url} up in {s.startup_s:.1f} s, RSS {s.rss_mb():.0f} MB (log {s.log})", flush=True)
         print("  preparation: " + ", ".join(f"{k} {v:.1f} s" for k, v in prepared.timings.items()))
+        if baseline is not None:
+            print("  baseline preparation: " + ", ".join(f"{k} {v:.1f} s" for k, v in baseline.timings.items()))
 
         sizes, check_s = check_answers(servers, mix, args.check_timeout)
         print("\n## Result sizes (rows / triples) per server — must agree")

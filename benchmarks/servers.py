@@ -4,14 +4,21 @@
   ``clustergraph load`` (the real loader) from the generated folder, or over a memory
   store that ``serve`` itself loads from ``CLUSTERGRAPH_DATA_DIR`` at start-up;
 - oxigraph: the Rust server from the ``oxigraph`` PyPI package, ``oxigraph load`` of the
-  N-Quads dump of the clustergraph store, then ``oxigraph serve --union-default-graph``;
+  N-Quads dump of the clustergraph store, then ``oxigraph serve``: the dump's default graph
+  holds the merge of the named graphs, as clustergraph's store does (a dump without it,
+  from an older clustergraph, is served with ``--union-default-graph``);
 - rdflib-endpoint: ``rdflib-endpoint serve`` of the same dump (an rdflib Dataset with
   the union as default graph).
 
 Prepared stores and the dump are kept under ``benchmarks/generated/.servers/`` (git-ignored
-with the rest of generated/) and reused while the generated data, shapes and ontology
-are unchanged. Every server binds 127.0.0.1 on a free port and is stopped by its own
-process handle.
+with the rest of generated/; another folder by ``root``) and reused while the generated
+data, shapes and ontology are unchanged (a store written by an older version is brought up
+to date by the server that opens it). Every server binds 127.0.0.1 on a free port and is
+stopped by its own process handle.
+
+``baseline``: another checkout of clustergraph (a folder with ``src/``, e.g. the commit
+before a change), whose ``clustergraph load`` and ``serve`` run from that folder's code
+(``PYTHONPATH``) next to this checkout's, so both are measured in the same run.
 """
 
 from __future__ import annotations
@@ -53,6 +60,13 @@ def stamp_of(data_dir: Path) -> str:
     return digest.hexdigest()[:16]
 
 
+def code_command(code: Path | None, *args: str) -> tuple[list[str], dict[str, str]]:
+    """argv and environment that run ``clustergraph ARGS`` from this checkout or from ``code``."""
+    if code is None:
+        return [_bin("clustergraph"), *args], {}
+    return [sys.executable, "-m", "clustergraph.cli", *args], {"PYTHONPATH": str(code / "src")}
+
+
 @dataclass
 class Prepared:
     data_dir: Path
@@ -61,25 +75,33 @@ class Prepared:
     dump: Path
     ox_store: Path
     timings: dict[str, float] = field(default_factory=dict)
+    code: Path | None = None  # None: this checkout; else the baseline checkout the store was prepared with
+    ox_union: bool = False  # the dump has no merged default graph: serve Oxigraph with --union-default-graph
 
 
-def prepare(data_dir: Path, *, fresh: bool = False, log=print) -> Prepared:
-    """Load the generated folder through the real loader into a disk store, dump it, load Oxigraph."""
-    work = SERVERS_DIR / data_dir.name
+def prepare(data_dir: Path, *, fresh: bool = False, log=print, code: Path | None = None, root: Path = SERVERS_DIR) -> Prepared:
+    """Load the generated folder through the real loader into a disk store, dump it, load Oxigraph.
+
+    ``code``: prepare with a baseline checkout's loader instead (kept apart from this checkout's).
+    ``root``: where prepared stores are kept (runs that must not share them use their own).
+    """
+    name = data_dir.name if code is None else f"{data_dir.name}-baseline"
+    work = root / name
     work.mkdir(parents=True, exist_ok=True)
-    with open(SERVERS_DIR / f"{data_dir.name}.lock", "w") as lock:  # one preparation at a time
+    with open(root / f"{name}.lock", "w") as lock:  # one preparation at a time
         fcntl.flock(lock, fcntl.LOCK_EX)
-        return _prepare(data_dir, work, fresh=fresh, log=log)
+        return _prepare(data_dir, work, fresh=fresh, log=log, code=code)
 
 
-def _prepare(data_dir: Path, work: Path, *, fresh: bool, log) -> Prepared:
+def _prepare(data_dir: Path, work: Path, *, fresh: bool, log, code: Path | None) -> Prepared:
     stamp_file = work / "stamp.json"
     stamp = stamp_of(data_dir)
-    prepared = Prepared(data_dir, work, work / "cg-store", work / "all.nq", work / "ox-store")
+    prepared = Prepared(data_dir, work, work / "cg-store", work / "all.nq", work / "ox-store", code=code)
     if not fresh and stamp_file.exists():
         saved = json.loads(stamp_file.read_text())
         if saved.get("stamp") == stamp:
             prepared.timings = saved.get("timings", {})
+            prepared.ox_union = saved.get("ox_union", True)
             log(f"reusing prepared stores in {work} (prepared {saved.get('when')})")
             return prepared
     for old in (prepared.cg_store, prepared.dump, prepared.ox_store, stamp_file):
@@ -87,33 +109,33 @@ def _prepare(data_dir: Path, work: Path, *, fresh: bool, log) -> Prepared:
             shutil.rmtree(old)
         elif old.exists():
             old.unlink()
-    env = {**os.environ, "CLUSTERGRAPH_DATA_DIR": str(data_dir)}
+    argv, extra = code_command(code, "load", "--store", str(prepared.cg_store))
+    env = {**os.environ, "CLUSTERGRAPH_DATA_DIR": str(data_dir), **extra}
 
-    log(f"clustergraph load --store {prepared.cg_store} (data {data_dir}) ...")
+    log(f"clustergraph load --store {prepared.cg_store} (data {data_dir}{', code ' + str(code) if code else ''}) ...")
     started = time.perf_counter()
-    done = subprocess.run([_bin("clustergraph"), "load", "--store", str(prepared.cg_store)], env=env,
-                          capture_output=True, text=True)
+    done = subprocess.run(argv, env=env, capture_output=True, text=True)
     if done.returncode != 0:
         raise RuntimeError(f"clustergraph load failed ({done.returncode}):\n{done.stderr[-3000:]}")
     prepared.timings["clustergraph load (disk)"] = time.perf_counter() - started
     log("  " + done.stdout.strip().splitlines()[-1])
 
-    from pyoxigraph import RdfFormat
+    from pyoxigraph import DefaultGraph, RdfFormat, Store
 
-    from clustergraph.store import EmbeddedStore
-
-    store = EmbeddedStore(prepared.cg_store)
+    store = Store.read_only(str(prepared.cg_store))  # as the preparing code wrote it
     try:
-        prepared.dump.write_bytes(store.dump(RdfFormat.N_QUADS))
+        prepared.dump.write_bytes(store.dump(format=RdfFormat.N_QUADS))
+        prepared.ox_union = next(iter(store.quads_for_pattern(None, None, None, DefaultGraph())), None) is None
     finally:
-        store.close()
+        del store
 
     log(f"oxigraph load --location {prepared.ox_store} ...")
     started = time.perf_counter()
     subprocess.run([_bin("oxigraph"), "load", "--location", str(prepared.ox_store), "--file", str(prepared.dump)],
                    check=True, capture_output=True)
     prepared.timings["oxigraph load (disk)"] = time.perf_counter() - started
-    stamp_file.write_text(json.dumps({"stamp": stamp, "when": time.strftime("%Y-%m-%d %H:%M"), "timings": prepared.timings}, indent=2))
+    stamp_file.write_text(json.dumps({"stamp": stamp, "when": time.strftime("%Y-%m-%d %H:%M"), "timings": prepared.timings,
+                                      "ox_union": prepared.ox_union}, indent=2))
     return prepared
 
 
@@ -191,20 +213,21 @@ def start_clustergraph(prepared: Prepared, *, store: str, log_dir: Path, timeout
     if kind not in ("disk", "memory") or option not in ("", "nocache"):
         raise ValueError(f"unknown clustergraph variant {store!r} (disk, memory, disk-nocache, memory-nocache)")
     port = free_port()
-    env = {**os.environ, "CLUSTERGRAPH_DATA_DIR": str(prepared.data_dir), **(extra_env or {})}
+    where = str(location or prepared.cg_store) if kind == "disk" else "memory"
+    argv, code_env = code_command(prepared.code, "serve", "--store", where, "--host", "127.0.0.1", "--port", str(port))
+    env = {**os.environ, "CLUSTERGRAPH_DATA_DIR": str(prepared.data_dir), **code_env, **(extra_env or {})}
     if option == "nocache":
         env["CLUSTERGRAPH_QUERY_CACHE_BYTES"] = "0"
-    where = str(location or prepared.cg_store) if kind == "disk" else "memory"
-    argv = [_bin("clustergraph"), "serve", "--store", where, "--host", "127.0.0.1", "--port", str(port)]
-    name = f"clustergraph ({kind}{', no cache' if option else ''})"
+    name = f"{'baseline' if prepared.code else 'clustergraph'} ({kind}{', no cache' if option else ''})"
     return _start(name, argv, env=env, ready_path="/health", query_path="/sparql",
                   port=port, log_dir=log_dir, timeout=timeout)
 
 
 def start_oxigraph(prepared: Prepared, *, log_dir: Path, timeout: float = 300, location: Path | None = None) -> Server:
     port = free_port()
-    argv = [_bin("oxigraph"), "serve", "--location", str(location or prepared.ox_store), "--bind", f"127.0.0.1:{port}",
-            "--union-default-graph"]
+    argv = [_bin("oxigraph"), "serve", "--location", str(location or prepared.ox_store), "--bind", f"127.0.0.1:{port}"]
+    if prepared.ox_union:
+        argv.append("--union-default-graph")
     return _start("oxigraph serve", argv, env=None, ready_path="/query?query=ASK%7B%7D", query_path="/query",
                   port=port, log_dir=log_dir, timeout=timeout)
 
@@ -222,6 +245,6 @@ def query_prepared(prepared: Prepared, sparql: str) -> list:
 
     store = Store.read_only(str(prepared.cg_store))
     try:
-        return list(store.query(sparql, use_default_graph_as_union=True))
+        return list(store.query(sparql, use_default_graph_as_union=prepared.ox_union))
     finally:
         del store

@@ -85,11 +85,14 @@ def test_query_reads_a_file(disk_store, tmp_path) -> None:
     assert done.stdout.strip() == "yes"
 
 
-def test_a_malformed_query_is_one_line_and_exit_code_2(disk_store) -> None:
+def test_a_malformed_query_is_one_sentence_and_exit_code_2(disk_store) -> None:
     done = run("query", "SELECT * WHERE { ?s ?p", store=disk_store)
     assert done.returncode == 2
     assert "Traceback" not in done.stderr
-    assert done.stderr.strip().startswith("error:")
+    assert done.stderr.strip() == (
+        "error: Syntax error at line 1, column 23 at the end of the query: "
+        "expected '}' to close the '{' at line 1, column 16"
+    )  # the sentence the endpoint gives as its problem's detail
 
 
 def test_validate_exit_codes_say_conforms_violations_or_unreadable(disk_store, tmp_path) -> None:

@@ -16,7 +16,7 @@ from typing import Annotated, Optional
 import typer
 
 from clustergraph import formats
-from clustergraph.errors import ClusterGraphError, InputError, ValidationFailed
+from clustergraph.errors import ClusterGraphError, InputError, QueryError, ValidationFailed
 from clustergraph.settings import Settings
 
 app = typer.Typer(
@@ -70,15 +70,21 @@ def load(
     store: StoreOption = None,
     graph: Annotated[Optional[str], typer.Option(help="Named graph (the source's IRI) for files of plain triples.")] = None,
     replace: Annotated[Optional[bool], typer.Option("--replace/--add", help="Replace the graphs in the input instead of adding to them (default: replace for the bundled data).")] = None,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Print each step on stderr, also when not on a terminal.")] = False,
 ) -> None:
-    """Validate files against the shapes together with what is stored, then commit them in one transaction."""
+    """Validate files against the shapes together with what is stored, then commit them in one transaction.
+
+    Needs the store to itself: beside a running server it refuses and says what to do instead.
+    """
+    from clustergraph.cli_store import open_for_writing
     from clustergraph.loading.loader import load as load_files
-    from clustergraph.store import open_store
+    from clustergraph.progress import Steps
 
     settings = settings_from(store=store)
-    db = open_store(settings)
+    db = open_for_writing(settings)
     try:
-        result = load_files(db, settings, paths or None, graph=graph, replace=replace, progress=say)
+        with Steps(verbose=verbose) as steps:
+            result = load_files(db, settings, paths or None, graph=graph, replace=replace, progress=steps)
     finally:
         db.close()
     say(result.report.summary())
@@ -103,22 +109,26 @@ def validate(
     """Check files against the shapes as they would be loaded; writes nothing. Exit 1 on violations, 2 on unreadable input."""
     from clustergraph.loading.loader import gate_for, read_inputs
     from clustergraph.loading.validation import Change
+    from clustergraph.progress import Steps
     from clustergraph.store import EmbeddedStore, open_store
 
     settings = settings_from(store=store)
     gate = gate_for(settings)
-    _files, quads = read_inputs(paths, base_iri=settings.base_iri, graph=graph)
-    if with_store:
-        db = open_store(settings, read_only=settings.store_kind == "disk")
-    else:
-        from clustergraph.loading.loader import load as load_files
+    with Steps() as steps:
+        _files, quads = read_inputs(paths, base_iri=settings.base_iri, graph=graph, progress=steps)
+        if with_store:  # read-only: works beside a running server
+            db = open_store(settings, read_only=settings.store_kind == "disk")
+        else:
+            from clustergraph.loading.loader import load as load_files
 
-        db = EmbeddedStore(None)
-        load_files(db, settings, gate=gate)
-    try:
-        report = gate.check(db, Change(add=quads))
-    finally:
-        db.close()
+            db = EmbeddedStore(None)
+            steps("loading the bundled data to check the files against")
+            load_files(db, settings, gate=gate, progress=steps)
+        try:
+            steps(f"checking {len(quads)} quads against the shapes")
+            report = gate.check(db, Change(add=quads))
+        finally:
+            db.close()
     if output == "json":
         typer.echo(json.dumps(report.as_json(), indent=2))
     else:
@@ -136,9 +146,11 @@ def query(
     output: Annotated[str, typer.Option("--format", "-f", help="table, json, csv, tsv, xml (tables); turtle, ntriples, jsonld, rdfxml (graphs)")] = "table",
     store: StoreOption = None,
 ) -> None:
-    """Run a SPARQL query over the union of all graphs and print the result."""
+    """Run a SPARQL query over the merge of all graphs and print the result."""
     from clustergraph.examples import load_examples
     from clustergraph.loading.loader import ensure_loaded
+    from clustergraph.query.syntax_errors import syntax_error
+    from clustergraph.progress import Steps
     from clustergraph.results import as_table, serialize_result
     from clustergraph.store import open_store
 
@@ -155,10 +167,14 @@ def query(
         text = examples[example].sparql
     else:
         text = sparql
-    db = open_store(settings)
+    db = open_store(settings, for_reading=True)  # beside a running server: a read-only snapshot
     try:
-        ensure_loaded(db, settings, progress=say)
-        result = db.query(text)
+        with Steps() as steps:
+            ensure_loaded(db, settings, progress=steps)
+        try:
+            result = db.query(text)
+        except QueryError as err:  # the parser's grammar dump, put in words as the endpoint does
+            raise syntax_error(text, str(err)) from None
         if output == "table":
             typer.echo(as_table(result))
             return
@@ -181,7 +197,16 @@ def examples(
 
     catalogue = load_examples(settings_from().queries_dir)
     if output == "json":
-        rows = [{"name": e.name, "title": e.title, "description": e.description} for e in catalogue.values()]
+        rows = [
+            {
+                "name": e.name,
+                "title": e.title,
+                "description": e.description,
+                "differences": [d.as_dict() for d in e.differences],
+                "federated": list(e.federated),
+            }
+            for e in catalogue.values()
+        ]
         typer.echo(json.dumps({"data": rows, "count": len(rows)}, indent=2, ensure_ascii=False))
         return
     if output != "text":
@@ -190,7 +215,9 @@ def examples(
         say(f"no example queries in {settings_from().queries_dir}")
     width = max((len(name) for name in catalogue), default=0)
     for example in catalogue.values():
-        typer.echo(f"{example.name.ljust(width)}  {example.title}")
+        differs = "".join(f" [other answers on {d.store_name}: {d.reason}]" for d in example.differences)
+        differs += "".join(f" [federated: calls {endpoint}]" for endpoint in example.federated)
+        typer.echo(f"{example.name.ljust(width)}  {example.title}{differs}")
 
 
 @app.command()
@@ -204,7 +231,7 @@ def stats(
     from clustergraph.store import open_store
 
     settings = settings_from(store=store)
-    db = open_store(settings)
+    db = open_store(settings, for_reading=True)
     try:
         numbers = store_stats(db)
     finally:
@@ -229,42 +256,54 @@ def serve(
     port: Annotated[Optional[int], typer.Option(help="Port (default 8000).")] = None,
     get: Annotated[Optional[str], typer.Option("--get", help="Run one GET request in-process, print the body and exit.")] = None,
 ) -> None:
-    """Serve the SPARQL endpoint, linked-data pages and the JSON API (loads the bundled data into an empty store)."""
+    """Serve the SPARQL endpoint, linked-data pages and the JSON API (loads the bundled data into an empty store).
+
+    ``--get`` works beside a running server too (it reads a snapshot of the store).
+    """
+    from clustergraph.cli_store import check_free_to_serve
+    from clustergraph.progress import Steps
     from clustergraph.web.app import create_app
 
     settings = settings_from(store=store, host=host, port=port)
-    application = create_app(settings)
+    first_load = f"loading and validating the bundled data into the empty store ({settings.store})"
     if get is not None:
-        from fastapi.testclient import TestClient
+        from clustergraph.web.in_process import get_once
 
-        with TestClient(application) as client:
-            response = client.get(get)
-            sys.stdout.buffer.write(response.content)
-            raise typer.Exit(0 if response.status_code < 400 else 1)
-    import uvicorn
+        response = get_once(create_app(settings, for_reading=True, progress=Steps(first_load)), get)
+        sys.stdout.buffer.write(response.content)
+        raise typer.Exit(0 if response.status_code < 400 else 1)
+    from clustergraph.web.server import serve as run_server
 
+    check_free_to_serve(settings)
     say(f"clustergraph serving {settings.store} at http://{settings.host}:{settings.port}/")
-    uvicorn.run(application, host=settings.host, port=settings.port, log_level=settings.log_level)
+    run_server(create_app(settings, progress=Steps(first_load, announce=True)), settings)
 
 
 @app.command()
 @handles_errors
 def export(
-    what: Annotated[str, typer.Argument(help="dump (the whole dataset), dcat (DCAT-AP catalogue) or eccp (ECCP-aligned cluster profiles)")],
+    what: Annotated[str, typer.Argument(help="dump (the whole dataset), dcat (DCAT-AP catalogue), eccp (ECCP-aligned cluster profiles) or release (dumps, catalogues, manifest and SHA256SUMS into the folder --out)")],
     output: Annotated[str, typer.Option("--format", "-f", help="dump/dcat: an RDF format (nquads, trig, turtle, jsonld, ...); eccp: csv or json")] = "",
-    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Write to this file instead of stdout.")] = None,
+    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Write to this file instead of stdout (release: the folder to write).")] = None,
     store: StoreOption = None,
-    service_url: Annotated[str, typer.Option(help="dcat: the public URL of the service the catalogue describes.")] = "http://127.0.0.1:8000/",
+    service_url: Annotated[str, typer.Option(help="dcat, release: the public URL of the service the catalogue describes.")] = "http://127.0.0.1:8000/",
 ) -> None:
-    """Write the dataset, its DCAT-AP catalogue or ECCP-aligned cluster profiles."""
+    """Write the dataset, its DCAT-AP catalogue or ECCP-aligned cluster profiles.
+
+    With ``-o FILE`` the export goes to a temporary name and is renamed to FILE when complete.
+    ``release -o DIR`` writes every file of a release that way; the same data gives the same bytes.
+    """
     from clustergraph.exports import dcat, eccp
     from clustergraph.loading.loader import ensure_loaded
+    from clustergraph.progress import Steps
     from clustergraph.store import open_store
 
     settings = settings_from(store=store)
-    db = open_store(settings)
+    db = open_store(settings, for_reading=True)  # beside a running server: a read-only snapshot
+    steps = Steps()
     try:
-        ensure_loaded(db, settings, progress=say)
+        ensure_loaded(db, settings, progress=steps)
+        steps(f"exporting {what} {output}".rstrip())
         if what == "dump":
             fmt = _rdf_format(output or "nquads")
             body = db.dump(fmt.oxigraph)
@@ -275,6 +314,12 @@ def export(
                 base_iri=settings.base_iri, publisher_name=settings.publisher_name, publisher_url=settings.publisher_url,
             )
             body = graph.serialize(format=fmt.rdflib_name).encode("utf-8")
+        elif what == "release":
+            from clustergraph.exports.release import build_release, publication
+
+            if out is None:
+                raise InputError("export release needs --out DIR, the folder to write the release to")
+            release = build_release(db, publication(settings, service_url))
         elif what == "eccp":
             records = eccp.profiles(db)
             if (output or "csv") == "csv":
@@ -284,14 +329,86 @@ def export(
             else:
                 raise InputError("eccp exports as csv or json")
         else:
-            raise InputError(f"unknown export {what!r}: use dump, dcat or eccp")
+            raise InputError(f"unknown export {what!r}: use dump, dcat, eccp or release")
+        steps.finish()
     finally:
+        steps.close()
         db.close()
+    if what == "release":
+        _write_release(release, out)
+        return
     if out is None:
         sys.stdout.buffer.write(body)
     else:
-        out.write_bytes(body)
+        from clustergraph.files import write_atomically
+
+        try:  # a file under the final name is always complete, even when this process is killed
+            write_atomically(out, body)
+        except OSError as err:
+            raise InputError(f"{out}: {err.strerror or err}") from err
         say(f"wrote {len(body)} bytes to {out}")
+
+
+def _write_release(release, out: Path) -> None:
+    from clustergraph.exports.release import write_release
+
+    try:
+        written = write_release(release, out)
+    except OSError as err:
+        raise InputError(f"{out}: {err.strerror or err}") from err
+    say(f"wrote release {release.version} ({release.date}): {len(written)} files to {out}")
+
+
+@app.command()
+@handles_errors
+def diff(
+    old: Annotated[Path, typer.Argument(help="The older release folder or dump file.")],
+    new: Annotated[Path, typer.Argument(help="The newer release folder or dump file.")],
+    output: Annotated[str, typer.Option("--format", "-f", help="text or json")] = "text",
+) -> None:
+    """List the facts added and removed between two releases (or dump files), per source and per resource."""
+    from clustergraph.exports.diff import as_json, as_text, compare, read_side
+
+    if output not in ("text", "json"):
+        raise InputError(f"unknown output format {output!r}: use text or json")
+    base_iri = settings_from().base_iri
+    changes = compare(read_side(old, base_iri=base_iri), read_side(new, base_iri=base_iri))
+    if output == "json":
+        typer.echo(json.dumps(as_json(changes), indent=2, ensure_ascii=False))
+    else:
+        typer.echo(as_text(changes), nl=False)
+
+
+@app.command()
+@handles_errors
+def enrich(
+    kind: Annotated[str, typer.Argument(help="nuts (region names and hierarchy) or cordis (EURIO organisations, projects, roles)")],
+    store: StoreOption = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="List what would be retrieved (cordis: the match candidates) without writing.")] = False,
+) -> None:
+    """Retrieve from an EU SPARQL endpoint into a named graph of its own, through the SHACL gate.
+
+    The endpoints are $CLUSTERGRAPH_NUTS_ENDPOINT and $CLUSTERGRAPH_CORDIS_ENDPOINT. A retrieval
+    replaces the previous one of the same kind in one transaction; on any failure nothing is written.
+    """
+    from clustergraph.cli_store import open_for_writing
+    from clustergraph.connectors.enrich import enrich as run_enrich
+    from clustergraph.store import open_store
+
+    settings = settings_from(store=store)
+    db = open_store(settings, for_reading=True) if dry_run else open_for_writing(settings)
+    try:
+        result = run_enrich(db, settings, kind, dry_run=dry_run)
+    finally:
+        db.close()
+    for line in result.lines:
+        typer.echo(line)
+    cut = f", {result.cuts} answer(s) cut at the endpoint's row cap and paged" if result.cuts else ""
+    say(f"{result.requests} request(s) to {result.endpoint}{cut}")
+    if result.committed is not None:
+        typer.echo(f"wrote {result.committed.quads} quads to {result.committed.graph}")
+    else:
+        typer.echo("dry run: nothing written")
 
 
 @app.command()

@@ -12,6 +12,10 @@ class ClusterGraphError(Exception):
     exit_code = 1
     title = "Internal error"
 
+    def problem_fields(self) -> dict[str, Any]:
+        """Members the HTTP problem details carry beside ``detail`` (none unless a subclass adds them)."""
+        return {}
+
 
 class InputError(ClusterGraphError):
     """Input that cannot be read: bad syntax, unknown format, missing file."""
@@ -71,3 +75,14 @@ class StoreUnavailable(ClusterGraphError):
     http_status = 503
     exit_code = 5
     title = "Store unavailable"
+
+
+class StoreBusy(StoreUnavailable):
+    """An on-disk store that another process (a running server) holds for writing.
+
+    ``str(err)`` names the store; ``path`` is its folder, so a command can add what to do.
+    """
+
+    def __init__(self, message: str, path: str = "") -> None:
+        super().__init__(message)
+        self.path = path

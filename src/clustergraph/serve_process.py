@@ -45,11 +45,14 @@ class ServerProcess:
                 self.process.wait(timeout=10)
 
 
-def start_serve_process(env: dict[str, str], log: Path, *, timeout: float = 60.0) -> ServerProcess:
+def start_serve_process(
+    env: dict[str, str], log: Path, *, timeout: float = 60.0, port: int | None = None
+) -> ServerProcess:
     """Start ``clustergraph serve`` with environment ``env``, its output in ``log``; wait until
-    ``/health`` answers. Raises ``StoreUnavailable`` (with the log's end) when the server exits
-    or does not answer within ``timeout`` seconds."""
-    port = free_port()
+    ``/health`` answers. ``port`` is a free one unless given (to name the server's own URL in
+    ``env`` beforehand, e.g. as its base IRI). Raises ``StoreUnavailable`` (with the log's end)
+    when the server exits or does not answer within ``timeout`` seconds."""
+    port = port or free_port()
     with open(log, "wb") as out:  # the child keeps its own descriptor
         process = subprocess.Popen(
             [sys.executable, "-m", "clustergraph.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],

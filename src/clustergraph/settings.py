@@ -64,6 +64,12 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(
         default=1_000_000, gt=0, description="Largest request body (query or update), in bytes."
     )
+    parse_memory_bytes: int = Field(
+        default=1_000_000_000,
+        ge=200_000_000,
+        description="Most memory (address space) the process that parses an RDF body sent to the Graph Store "
+        "may use; a body that needs more is a 413. A quarter of it bounds the parsed data.",
+    )
     query_workers: int = Field(default=2, ge=1, le=64, description="Worker processes that evaluate queries.")
     query_cache_bytes: int = Field(
         default=64_000_000,
@@ -87,6 +93,20 @@ class Settings(BaseSettings):
         default=False, description="Allow SERVICE calls to loopback, private or link-local addresses."
     )
     service_timeout: float = Field(default=10.0, gt=0, le=300, description="Seconds per federated SERVICE call.")
+    allowed_hosts: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Comma-separated host names the server answers to when CLUSTERGRAPH_PUBLIC_URL is not set "
+        "(others get 400, so no link is built from a forged Host); empty: the loopback names and the bind address. "
+        "'*.example.org' allows subdomains, '*' any host; 'testserver' (in-process requests) is always allowed.",
+    )
+    header_timeout: float = Field(
+        default=10.0, gt=0, le=300,
+        description="Seconds a connection may take to send complete request headers before it is closed.",
+    )
+    max_connections: int = Field(
+        default=1000, ge=1, le=100_000,
+        description="Most open client connections; one more is answered 503 and closed at once.",
+    )
     cors_origins: Annotated[list[str], NoDecode] = Field(
         default_factory=lambda: ["*"], description="Comma-separated origins allowed by CORS for read requests."
     )
@@ -102,8 +122,39 @@ class Settings(BaseSettings):
         default="clustergraph", description="Name of who publishes this deployment, for the DCAT-AP catalogue."
     )
     publisher_url: str | None = Field(default=None, description="IRI of the publisher, for the DCAT-AP catalogue.")
+    oai_page_size: int = Field(
+        default=50, ge=1, le=1000,
+        description="Records (or headers) per OAI-PMH list response at /oai; longer lists continue with a resumption token.",
+    )
+    oai_admin_email: str = Field(
+        default="clustergraph@example.org",
+        pattern=r"^\S+@(\S+\.)+\S+$",
+        description="E-mail address of whoever runs this deployment, which OAI-PMH's Identify must name (adminEmail); "
+        "set it for a public deployment.",
+    )
 
-    @field_validator("service_allowlist", "cors_origins", mode="before")
+    nuts_endpoint: str = Field(
+        default="https://publications.europa.eu/webapi/rdf/sparql",
+        description="SPARQL endpoint `clustergraph enrich nuts` asks for NUTS region names and hierarchy "
+        "(the Publications Office's Cellar).",
+    )
+    cordis_endpoint: str = Field(
+        default="https://cordis.europa.eu/datalab/sparql",
+        description="SPARQL endpoint `clustergraph enrich cordis` asks for EURIO organisations, projects and roles.",
+    )
+    connector_timeout: float = Field(
+        default=60.0, gt=0, le=3600, description="Seconds one request of `clustergraph enrich` may take."
+    )
+    connector_retries: int = Field(
+        default=3, ge=0, le=10,
+        description="Retries of a request of `clustergraph enrich` that timed out or met a server error (with backoff).",
+    )
+    connector_page_size: int = Field(
+        default=1000, ge=1, le=100_000,
+        description="Rows per page `clustergraph enrich` asks for; lowered to an endpoint's row cap when it cuts an answer.",
+    )
+
+    @field_validator("service_allowlist", "cors_origins", "allowed_hosts", mode="before")
     @classmethod
     def _split_commas(cls, value: object) -> object:
         if isinstance(value, str):

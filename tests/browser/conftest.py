@@ -33,3 +33,21 @@ def chromium():
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+def keep_to(context, base_url: str, blocked: list[str]) -> None:
+    """Let ``context`` reach the server at ``base_url`` only (and data:/blob: URLs); every
+    other request is aborted and its URL appended to ``blocked``."""
+    from urllib.parse import urlsplit
+
+    allowed = urlsplit(base_url).netloc
+
+    def only_the_server(route) -> None:
+        url = route.request.url
+        if urlsplit(url).netloc == allowed or url.startswith(("data:", "blob:")):
+            route.continue_()
+        else:
+            blocked.append(url)
+            route.abort()
+
+    context.route("**/*", only_the_server)

@@ -11,11 +11,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
 
 import pytest
 
 from clustergraph.bundled import bundled_dir
+from tests.browser.conftest import keep_to
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
@@ -46,19 +46,9 @@ class Browsing:
 @pytest.fixture
 def browsing(chromium, live_server) -> Iterator[Browsing]:
     """A fresh browser context that may reach the live server only."""
-    allowed = urlsplit(live_server.url).netloc
     context = chromium.new_context(viewport={"width": 1280, "height": 900})
     session = Browsing(context.new_page())
-
-    def only_the_server(route) -> None:
-        url = route.request.url
-        if urlsplit(url).netloc == allowed or url.startswith(("data:", "blob:")):
-            route.continue_()
-        else:
-            session.blocked.append(url)
-            route.abort()
-
-    context.route("**/*", only_the_server)
+    keep_to(context, live_server.url, session.blocked)
     session.page.on("pageerror", lambda err: session.errors.append(str(err)))
     yield session
     context.close()
@@ -145,4 +135,39 @@ def test_class_completion_offers_the_ontology_classes_without_leaving_the_site(b
     assert "cg:Cluster" in hints
     endpoint = page.evaluate("() => window.clustergraphYasgui.getTab().getEndpoint()")
     assert endpoint == f"{live_server.url}/sparql"
+    browsing.assert_clean()
+
+
+BROKEN = "PREFIX cg: <https://w3id.org/clustergraph/ontology/>\nSELECT ?name WHERE {\n  ?cluster cg:shortName\n}"
+BROKEN_SENTENCE = (
+    "Syntax error at line 4, column 1 near '}': expected an object after '?cluster cg:shortName' "
+    "to complete the triple pattern"
+)
+
+
+def run_in_editor(page, text: str) -> None:
+    set_editor(page, text, 0, 0)
+    page.click(".yasqe_queryButton")
+
+
+def test_a_query_shows_its_rows_and_a_broken_one_the_sentence_not_the_json(browsing, live_server, store) -> None:
+    page = browsing.page
+    page.goto(f"{live_server.url}/sparql")
+    page.wait_for_selector(".yasqe .CodeMirror")
+    good = "PREFIX cg: <https://w3id.org/clustergraph/ontology/>\nSELECT ?name WHERE { ?c cg:shortName ?name }"
+    names = {row["name"].value for row in store.query(good)}
+    run_in_editor(page, good)
+    table = result_table_text(page)
+    assert names and all(name in table for name in names)
+
+    run_in_editor(page, BROKEN)
+    page.wait_for_selector(".yasr .cg-problem-detail", timeout=30_000)
+    screenshot(page, "query-ui-syntax-error.png")
+    assert page.text_content(".yasr .cg-problem-detail") == BROKEN_SENTENCE
+    assert page.text_content(".yasr .cg-problem-title") == "SPARQL syntax error (400)"
+    shown = page.inner_text(".yasr")
+    assert '"type"' not in shown and "about:blank" not in shown and "error at 4:" not in shown
+    # the parser's own words are there, folded away, and the line of the error is marked
+    assert page.text_content(".yasr .cg-problem-parser pre").startswith("error at ")
+    assert page.eval_on_selector_all(".yasqe .cg-error-line", "lines => lines.length") == 1
     browsing.assert_clean()

@@ -33,9 +33,16 @@ def test_catalogue_offers_every_dump_and_the_sparql_service(catalog_graph) -> No
     urls = {str(u) for u in catalog_graph.objects(None, DCAT.downloadURL)}
     assert {f"http://127.0.0.1:8000/{d.path}" for d in DUMPS} <= urls
     services = set(catalog_graph.subjects(RDF.type, DCAT.DataService))
-    assert len(services) == 1
-    service = services.pop()
-    assert catalog_graph.value(service, DCAT.endpointURL) == URIRef("http://127.0.0.1:8000/sparql")
+    endpoints = {catalog_graph.value(service, DCAT.endpointURL) for service in services}
+    assert endpoints == {URIRef("http://127.0.0.1:8000/sparql"), URIRef("http://127.0.0.1:8000/oai")}
+
+
+def test_catalogue_links_the_oai_pmh_interface(catalog_graph) -> None:
+    catalog = next(catalog_graph.subjects(RDF.type, DCAT.Catalog))
+    oai = next(s for s in catalog_graph.objects(catalog, DCAT.service)
+               if catalog_graph.value(s, DCAT.endpointURL) == URIRef("http://127.0.0.1:8000/oai"))
+    assert catalog_graph.value(oai, DCTERMS.conformsTo) == URIRef("http://www.openarchives.org/OAI/2.0/")
+    assert catalog_graph.value(oai, DCAT.servesDataset) == next(catalog_graph.subjects(RDF.type, DCAT.Dataset))
 
 
 def test_dataset_names_its_sources_and_region(catalog_graph) -> None:

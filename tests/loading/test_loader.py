@@ -77,7 +77,23 @@ def test_a_refused_load_leaves_an_on_disk_store_exactly_as_it_was(tmp_path, shac
 def test_every_fact_is_in_a_named_graph_and_the_ontology_has_its_own(store) -> None:
     graphs = {g.value for g in store.named_graphs()}
     assert "https://w3id.org/clustergraph/ontology" in graphs
-    assert not list(store.quads(graph=__import__("pyoxigraph").DefaultGraph()))
+    # The default graph holds the merge of the named graphs and nothing else: no fact without a source.
+    default = __import__("pyoxigraph").DefaultGraph()
+    merged = {(q.subject, q.predicate, q.object) for q in store.quads(graph=default)}
+    assert merged == {(q.subject, q.predicate, q.object) for q in store.quads() if q.graph_name != default}
+
+
+def test_a_dump_with_its_merged_default_graph_loads_like_its_named_graphs(store, settings, shacl_gate, tmp_path) -> None:
+    from pyoxigraph import DefaultGraph, RdfFormat
+
+    from clustergraph.store import EmbeddedStore, content_hash
+
+    dump = tmp_path / "dump.trig"
+    dump.write_bytes(store.dump(RdfFormat.TRIG))
+    assert any(q.graph_name == DefaultGraph() for q in store.quads())  # the dump holds the merge too
+    reloaded = EmbeddedStore(None)
+    result = load(reloaded, settings, [dump], gate=shacl_gate)
+    assert result.committed and content_hash(reloaded) == content_hash(store)
 
 
 def test_reloading_the_bundled_data_replaces_its_graphs(store, settings, shacl_gate) -> None:

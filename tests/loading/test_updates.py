@@ -129,27 +129,40 @@ def test_relative_iris_resolve_against_the_endpoint(empty_store: EmbeddedStore, 
         base_iri="http://localhost:8000/sparql",
     )
 
-    [quad] = list(empty_store.quads())
+    [quad] = list(empty_store.quads(graph=NamedNode("http://g.example/")))
     assert quad.object == NamedNode("http://localhost:8000/test")
 
 
 def test_blank_nodes_an_update_creates_are_skolemised(empty_store: EmbeddedStore, guard: FederationGuard) -> None:
     run(empty_store, 'INSERT DATA { GRAPH <http://g.example/> { _:thing <http://p.example/> "x" } }', None, guard)
 
-    [quad] = list(empty_store.quads())
+    [quad] = list(empty_store.quads(graph=NamedNode("http://g.example/")))
     assert isinstance(quad.subject, NamedNode) and quad.subject.value.startswith(f"{BASE}.well-known/genid/")
 
 
 def test_using_graph_uri_becomes_the_where_dataset(empty_store: EmbeddedStore, guard: FederationGuard) -> None:
-    g1, out = NamedNode("http://g.example/1"), NamedNode("http://g.example/out")
-    empty_store.apply(add=[Quad(NamedNode("http://s.example/a"), NamedNode("http://p.example/"), Literal("x"), g1)])
-    copy_into_out = f"INSERT {{ GRAPH {out} {{ ?s a <http://t.example/T> }} }} WHERE {{ ?s ?p ?o }}"
+    g1, g2, out = NamedNode("http://g.example/1"), NamedNode("http://g.example/2"), NamedNode("http://g.example/out")
+    p = NamedNode("http://p.example/")
+    empty_store.apply(add=[Quad(NamedNode("http://s.example/a"), p, Literal("x"), g1), Quad(NamedNode("http://s.example/b"), p, Literal("y"), g2)])
+    copy_into_out = f"INSERT {{ GRAPH {out} {{ ?s a <http://t.example/T> }} }} WHERE {{ ?s {p} ?o }}"
 
-    run(empty_store, copy_into_out, None, guard)  # the real default graph is empty: nothing matches
-    assert list(empty_store.quads(graph=out)) == []
+    run(empty_store, copy_into_out, None, guard)  # the default graph is the merge of all graphs
+    assert sorted(q.subject.value for q in empty_store.quads(graph=out)) == ["http://s.example/a", "http://s.example/b"]
 
+    empty_store.apply(clear_graphs=[out])
     run(empty_store, copy_into_out, None, guard, using_graphs=(g1.value,))
     assert [q.subject.value for q in empty_store.quads(graph=out)] == ["http://s.example/a"]
+
+
+def test_several_using_graphs_are_matched_as_their_merge(empty_store: EmbeddedStore, guard: FederationGuard) -> None:
+    g1, g2, out = NamedNode("http://g.example/1"), NamedNode("http://g.example/2"), NamedNode("http://g.example/out")
+    fact = (NamedNode("http://s.example/a"), NamedNode("http://p.example/"), Literal("x"))
+    empty_store.apply(add=[Quad(*fact, g1), Quad(*fact, g2)])
+    count_into_out = f"INSERT {{ GRAPH {out} {{ <http://s.example/count> <http://p.example/n> ?n }} }} WHERE {{ SELECT (COUNT(*) AS ?n) WHERE {{ ?s ?p ?o }} }}"
+
+    run(empty_store, count_into_out, None, guard, using_graphs=(g1.value, g2.value))
+    assert [q.object.value for q in empty_store.quads(graph=out)] == ["1"]
+    assert {g.value for g in empty_store.named_graphs()} == {g1.value, g2.value, out.value}  # no scratch graph left
 
 
 def test_using_graph_uri_conflicts_with_with_and_using_clauses() -> None:

@@ -19,7 +19,7 @@ from clustergraph.query.executor import ProcessExecutor, ThreadExecutor
 from clustergraph.store import EmbeddedStore
 
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
-COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+COUNT = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"  # the stored quads, as store.count()
 EX = "https://example.org/"
 
 
@@ -66,11 +66,12 @@ def test_a_select_is_answered_by_a_worker_in_the_requested_format(
     assert int(parsed[0]["n"].value) == store.count()
 
 
-def test_a_malformed_query_comes_back_with_the_parser_message(executor: ProcessExecutor) -> None:
+def test_a_malformed_query_comes_back_explained_with_the_parser_message(executor: ProcessExecutor) -> None:
     outcome = executor.run(QueryJob("SELECT * WHERE { ?s ?p }"), timeout=30)
 
     assert outcome.status == BAD_QUERY
-    assert "1:" in outcome.message  # the parser's line:column
+    assert outcome.message.startswith("Syntax error at line 1, column 24 near '}'")  # explained in the worker
+    assert outcome.syntax is not None and outcome.syntax.parser.startswith("error at 1:")
 
 
 def test_a_runaway_query_is_killed_at_the_timeout_and_its_cpu_freed(executor: ProcessExecutor) -> None:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from pyoxigraph import DefaultGraph
 
 from clustergraph.store.base import Store
 from clustergraph.store.remote import RemoteStore
@@ -52,9 +53,13 @@ def require_virtuoso() -> Virtuoso:
 
 
 def emptied(store: Store) -> Store:
-    """The test Virtuoso with every named graph cleared, so tests never see each other's data."""
+    """The store with every named graph cleared and nothing left in its default graph, so
+    tests never see each other's data."""
     graphs = store.named_graphs()
     if graphs:
         store.apply(clear_graphs=graphs)
-    assert store.count() == 0
+    leftover = list(store.quads(graph=DefaultGraph()))  # facts written to the default graph itself
+    if leftover:
+        store.apply(remove=leftover)
+    assert store.count() == 0 and list(store.quads()) == []
     return store

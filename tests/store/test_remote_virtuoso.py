@@ -101,8 +101,10 @@ def test_virtuoso_is_recognised_and_its_system_graphs_are_never_listed_counted_o
     assert remote.named_graphs() == [GRAPH]  # ... but not part of the dataset
     assert remote.count() == 10
     dumped = list(parse(remote.dump(RdfFormat.N_QUADS), format=RdfFormat.N_QUADS))
-    assert {q.graph_name for q in dumped} == {GRAPH} and len(dumped) == 10
+    assert {q.graph_name for q in dumped} == {GRAPH, DefaultGraph()} and len(dumped) == 20  # the sources and their merge
     assert list(remote.quads(graph=NamedNode(VIRTRDF))) == []
+    answer = remote.query("SELECT (COUNT(*) AS ?n) (COUNT(DISTINCT ?g) AS ?graphs) WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }")
+    assert [(row["n"].value, row["graphs"].value) for row in answer] == [("20", "1")]  # nor seen by queries
 
 
 def test_the_anonymous_endpoint_serves_the_same_data_without_credentials(remote: RemoteStore, virtuoso: Virtuoso) -> None:
@@ -121,8 +123,11 @@ def test_the_anonymous_endpoint_serves_the_same_data_without_credentials(remote:
 def test_a_change_larger_than_one_request_is_written_completely_and_exactly(remote: RemoteStore, virtuoso: Virtuoso) -> None:
     quads = many_quads(2600)  # three INSERT DATA requests of at most 1000 quads
     remote.apply(add=quads)
-    assert set(remote.quads()) == as_embedded(quads)  # gYear next to gYearMonth, decimals, booleans: all kept as written
+    assert set(remote.quads(graph=GRAPH)) == as_embedded(quads)  # gYear next to gYearMonth, decimals, booleans: all kept as written
     assert count_in(virtuoso, GRAPH) == 2600
+    assert {(q.subject, q.predicate, q.object) for q in remote.quads(graph=DefaultGraph())} == {
+        (q.subject, q.predicate, q.object) for q in as_embedded(quads)
+    }
 
 
 def test_a_failing_later_request_is_undone_and_the_store_is_unchanged(remote: RemoteStore, virtuoso: Virtuoso) -> None:
@@ -155,12 +160,11 @@ def test_removing_quads_that_are_not_there_changes_nothing(remote: RemoteStore) 
     assert content_hash(remote) == before
 
 
-def test_blank_nodes_and_the_default_graph_are_refused_before_anything_is_written(remote: RemoteStore) -> None:
+def test_blank_nodes_are_refused_before_anything_is_written(remote: RemoteStore) -> None:
     with pytest.raises(ClusterGraphError, match="blank node"):
         remote.apply(add=many_quads(5) + [Quad(BlankNode("b"), NOTE, Literal("x"), GRAPH)])
-    with pytest.raises(ClusterGraphError, match="named graph"):
-        remote.apply(add=many_quads(5) + [Quad(NamedNode(BASE + "x"), NOTE, Literal("x"), DefaultGraph())])
     assert remote.count() == 0
+    assert list(remote.quads()) == []
 
 
 # -- reading everything, however small the server's row cap ----------------------------------
@@ -199,8 +203,9 @@ def test_a_small_row_cap_never_shortens_quads_or_dumps_and_cut_answers_are_refus
     try:
         quads = many_quads(1050)
         store.apply(add=quads)
-        assert set(store.quads()) == as_embedded(quads)
-        assert len(set(parse(store.dump(RdfFormat.N_QUADS), format=RdfFormat.N_QUADS))) == 1050
+        assert set(store.quads(graph=GRAPH)) == as_embedded(quads)
+        assert len(set(parse(store.dump(RdfFormat.N_QUADS), format=RdfFormat.N_QUADS))) == 2100  # the graph and the merge
+        assert len(set(store.quads(graph=DefaultGraph()))) == 1050
         assert store.count() == 1050
         with pytest.raises(LimitExceeded, match="100 rows"):
             store.query("SELECT ?s ?o WHERE { ?s ?p ?o }")

@@ -12,7 +12,8 @@ from clustergraph.serve_process import free_port, start_serve_process
 __all__ = ["LiveServer", "free_port", "start_server"]
 
 
-def start_server(tmp_path: Path, **env: str) -> LiveServer:
-    """``clustergraph serve`` on the bundled data in memory, with ``env`` on top; waits until it answers."""
+def start_server(tmp_path: Path, *, port: int | None = None, **env: str) -> LiveServer:
+    """``clustergraph serve`` on the bundled data in memory, with ``env`` on top, on ``port`` (or a
+    free one); waits until it answers."""
     environment = {**os.environ, "CLUSTERGRAPH_STORE": "memory", **env}
-    return start_serve_process(environment, tmp_path / f"server-{uuid.uuid4().hex[:8]}.log")
+    return start_serve_process(environment, tmp_path / f"server-{uuid.uuid4().hex[:8]}.log", port=port)

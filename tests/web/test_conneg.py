@@ -1,4 +1,4 @@
-"""Content negotiation as a table: Accept header (and format override) → format, 400 or 406."""
+"""Content negotiation as a table: Accept header (and format override or hints) → format, 400 or 406."""
 
 from __future__ import annotations
 
@@ -6,8 +6,15 @@ import pytest
 
 from clustergraph import formats
 from clustergraph.errors import InputError
-from clustergraph.web.conneg import NotAcceptable, negotiate, parse_accept, prefers_html
-from clustergraph.web.sparql import GRAPH_FORMATS, RESULTS_FORMATS
+from clustergraph.web.conneg import (
+    NotAcceptable,
+    negotiate,
+    negotiate_with_hints,
+    parse_accept,
+    prefers_html,
+    split_hints,
+)
+from clustergraph.web.query_params import GRAPH_FORMATS, RESULTS_FORMATS
 
 TABLE = RESULTS_FORMATS
 GRAPH = GRAPH_FORMATS
@@ -99,3 +106,79 @@ def test_accept_parsing_keeps_q_values_and_skips_garbage() -> None:
 )
 def test_browsers_are_told_apart_from_sparql_clients(accept, html) -> None:
     assert prefers_html(accept, TABLE + GRAPH) is html
+
+
+# What SPARQLWrapper 2 sends (Accept, and the value it repeats in format=, output= and
+# results=) for each return format and query form, read from its _getAcceptHeader and
+# _getRequestEncodedParameters; with the format each must get here.
+JSON_TYPES = "application/sparql-results+json,application/json,text/javascript,application/javascript"
+JSONLD_TYPES = "application/ld+json,application/x-json+ld"
+N3_TYPES = "application/turtle,text/turtle,text/rdf+n3,application/n-triples,application/n3,text/n3"
+SPARQLWRAPPER = [
+    # (offered, Accept, hint values, expected)
+    (TABLE, "application/sparql-results+xml", ["xml"], "xml"),  # its default, XML
+    (GRAPH, "application/rdf+xml", ["xml"], "rdfxml"),
+    (TABLE, JSON_TYPES, ["json"], "json"),
+    (GRAPH, "*/*", ["json"], "jsonld"),  # JSON for a graph: JSON-LD
+    (TABLE, "*/*", ["json-ld", ""], "json"),
+    (GRAPH, JSONLD_TYPES, ["json-ld", JSONLD_TYPES], "jsonld"),
+    (TABLE, "*/*", ["n3"], "json"),  # no table in N3: Accept decides
+    (GRAPH, N3_TYPES, ["n3"], "turtle"),
+    (TABLE, "*/*", ["turtle"], "json"),
+    (GRAPH, "application/turtle,text/turtle", ["turtle"], "turtle"),
+    (TABLE, "text/csv", ["csv"], "csv"),
+    (GRAPH, "*/*", ["csv"], "turtle"),  # no graph in CSV: Accept decides
+    (TABLE, "text/tab-separated-values", ["tsv", "text/tab-separated-values"], "tsv"),
+    (GRAPH, "*/*", ["tsv", ""], "turtle"),
+    (TABLE, "*/*", ["rdf"], "xml"),  # RDF for a table: its XML
+    (GRAPH, "*/*", ["rdf"], "rdfxml"),
+    (TABLE, "*/*", ["rdf+xml", ""], "xml"),
+    (GRAPH, "application/rdf+xml", ["rdf+xml", "application/rdf+xml"], "rdfxml"),
+]
+
+HINTS = [
+    # Fuseki's and Virtuoso's names
+    (TABLE, None, ["sparql"], "xml"),
+    (GRAPH, None, ["text"], "turtle"),
+    (GRAPH, None, ["ttl"], "turtle"),
+    (GRAPH, None, ["nt"], "ntriples"),
+    (GRAPH, None, ["n-quads"], "nquads"),
+    (GRAPH, None, ["trig"], "trig"),
+    (GRAPH, None, ["application/json"], "jsonld"),
+    (TABLE, None, ["application/sparql-results+json"], "json"),
+    (GRAPH, None, ["application/sparql-results+xml"], "rdfxml"),
+    # a hint wins over Accept
+    (TABLE, "application/sparql-results+json", ["csv"], "csv"),
+    (TABLE, "application/sparql-results+json", ["TSV"], "tsv"),
+    # lists: the first usable entry wins, whatever the order of the parameters
+    (TABLE, None, ["turtle,csv", "json"], "csv"),
+    (GRAPH, None, ["csv, text/turtle;q=0.5"], "turtle"),
+    (GRAPH, None, ["", "nt"], "ntriples"),
+    # unusable hints fall back to Accept; a typo is passed over like Virtuoso does
+    (TABLE, "text/csv", ["yaml"], "csv"),
+    (TABLE, None, ["yaml"], "json"),
+    (GRAPH, "application/n-triples", ["csv"], "ntriples"),
+    # only when Accept also fits nothing: 406
+    (TABLE, "text/turtle", ["turtle"], NotAcceptable),
+    (GRAPH, "text/csv", ["csv"], NotAcceptable),
+    (TABLE, "image/png", [], NotAcceptable),
+]
+
+
+@pytest.mark.parametrize(("offered", "accept", "values", "expected"), SPARQLWRAPPER + HINTS)
+def test_format_hints_table(offered, accept, values, expected) -> None:
+    hints = split_hints(values)
+    if isinstance(expected, type):
+        with pytest.raises(expected):
+            negotiate_with_hints(accept, offered, hints)
+    else:
+        assert negotiate_with_hints(accept, offered, hints).name == expected
+
+
+def test_hints_are_split_on_commas_and_lose_their_parameters() -> None:
+    assert split_hints(["json-ld", "application/ld+json, application/x-json+ld;q=0.9", "", " XML "]) == [
+        "json-ld",
+        "application/ld+json",
+        "application/x-json+ld",
+        "xml",
+    ]

@@ -49,7 +49,7 @@ def as_rdflib(term):
 
 
 def stored_graph(store, iri: str | None) -> Graph:
-    """The graph ``iri`` (None: the union of all graphs) of the in-process store, as the protocol returns it."""
+    """The graph ``iri`` (None: the merge of all graphs) of the in-process store, as the protocol returns it."""
     graph = Graph()
     quads = store.quads(graph=NamedNode(iri)) if iri else store.quads()
     for q in quads:
@@ -95,7 +95,7 @@ def test_the_format_follows_the_q_values_of_accept(live_server: LiveServer, stor
     assert response.headers["content-type"].startswith("application/n-triples")
 
 
-def test_the_default_graph_is_the_union_of_all_graphs(live_server: LiveServer, store) -> None:
+def test_the_default_graph_is_the_merge_of_all_graphs(live_server: LiveServer, store) -> None:
     _response, graph = fetch(live_server, None, "application/n-triples")
     assert isomorphic(graph, stored_graph(store, None))
 

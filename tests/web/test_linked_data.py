@@ -1,6 +1,8 @@
 """Dereferenceable IRIs: content negotiation, extensions, Vary, 404, the resolver, the ontology.
 
-Every RDF answer is parsed back with rdflib and compared with the triples in the store.
+Every RDF answer is parsed back with rdflib (the dataset formats with pyoxigraph too) and
+compared with the triples in the store: each format's default graph holds the facts, and TriG
+and N-Quads repeat each fact in the named graph of every source that states it.
 """
 
 from __future__ import annotations
@@ -9,9 +11,11 @@ from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
+from pyoxigraph import DefaultGraph, NamedNode
 from pyoxigraph import Literal as OxLiteral
-from pyoxigraph import NamedNode
+from pyoxigraph import parse as ox_parse
 from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.namespace import OWL, RDF, RDFS
 
 from clustergraph import formats
@@ -95,20 +99,94 @@ def test_each_kind_in_each_rdf_format_parses_back_with_the_stored_triples(client
         assert not missing, f"{kind} as {fmt_name}: missing {sorted(missing)[:3]}"
 
 
-@pytest.mark.parametrize("fmt_name", DATASET_FORMATS)
-def test_dataset_formats_keep_the_source_graph_of_every_fact(client, app_store, fmt_name):
-    fmt = formats.lookup(fmt_name)
-    iri = first_of_each_kind(app_store)["cluster"]
-    response = client.get(local_path(iri), headers={"Accept": fmt.media_type})
-    assert response.status_code == 200
-    dataset = Dataset()
-    dataset.parse(data=response.content, format=fmt.rdflib_name)
-    served = {(s, p, o, g.identifier) for s, p, o, g in ((*t[:3], dataset.graph(t[3])) for t in dataset.quads())}
-    expected = {
-        (to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object), URIRef(q.graph_name.value))
-        for q in app_store.quads(NamedNode(iri), None, None, None)
+def stored_quads_about(store, iri: str) -> set[tuple]:
+    """The (subject, predicate, object, source graph) quads with ``iri`` as subject or object."""
+    node = NamedNode(iri)
+    quads = [*store.quads(node, None, None, None), *store.quads(None, None, node, None)]
+    return {
+        tuple(to_rdflib(t) for t in (q.subject, q.predicate, q.object, q.graph_name))
+        for q in quads
+        if not isinstance(q.graph_name, DefaultGraph)
     }
-    assert expected <= served
+
+
+def parse_dataset(body: bytes, fmt: formats.Format) -> tuple[set[tuple], set[tuple]]:
+    """A served document parsed by rdflib: (triples of its default graph, quads of its named graphs)."""
+    dataset = Dataset()
+    dataset.parse(data=body, format=fmt.rdflib_name)
+    named = {(s, p, o, g) for s, p, o, g in dataset.quads() if g != DATASET_DEFAULT_GRAPH_ID}
+    return set(dataset.default_graph), named
+
+
+def parse_with_oxigraph(body: bytes, fmt: formats.Format) -> tuple[set[tuple], set[tuple]]:
+    """The same split, parsed by pyoxigraph: (default-graph triples, named-graph quads)."""
+    quads = list(ox_parse(body, format=fmt.oxigraph))
+    default = {tuple(to_rdflib(t) for t in (q.subject, q.predicate, q.object)) for q in quads
+               if isinstance(q.graph_name, DefaultGraph)}
+    named = {tuple(to_rdflib(t) for t in (q.subject, q.predicate, q.object, q.graph_name)) for q in quads
+             if not isinstance(q.graph_name, DefaultGraph)}
+    return default, named
+
+
+@pytest.mark.parametrize("fmt_name", TRIPLE_FORMATS + DATASET_FORMATS)
+def test_every_format_carries_the_facts_in_its_default_graph(client, app_store, fmt_name):
+    fmt = formats.lookup(fmt_name)
+    for kind, iri in first_of_each_kind(app_store).items():
+        response = client.get(local_path(iri), headers={"Accept": fmt.media_type})
+        assert response.status_code == 200, (kind, response.text)
+        facts = {quad[:3] for quad in stored_quads_about(app_store, iri)}
+        default, _ = parse_dataset(response.content, fmt)
+        assert default == facts, f"{kind} as {fmt_name}: default graph differs from the facts about {iri}"
+
+
+@pytest.mark.parametrize("fmt_name", DATASET_FORMATS)
+@pytest.mark.parametrize("parser", [parse_dataset, parse_with_oxigraph], ids=["rdflib", "pyoxigraph"])
+def test_dataset_formats_repeat_every_fact_in_each_source_graph_that_states_it(client, app_store, fmt_name, parser):
+    fmt = formats.lookup(fmt_name)
+    for kind, iri in first_of_each_kind(app_store).items():
+        response = client.get(local_path(iri), headers={"Accept": fmt.media_type})
+        default, named = parser(response.content, fmt)
+        expected = stored_quads_about(app_store, iri)
+        assert named == expected, f"{kind} as {fmt_name}: named graphs differ from the stored quads"
+        assert {quad[:3] for quad in named} == default  # the same facts in both parts
+
+
+def test_a_fact_two_sources_state_is_once_in_the_default_graph_and_in_both_source_graphs(client, app_store):
+    cluster = NamedNode(BASE + "cluster/its-owl")
+    graphs_of: dict[tuple, set] = {}
+    for quad in app_store.quads(cluster, None, None, None):
+        if isinstance(quad.graph_name, DefaultGraph):
+            continue
+        graphs_of.setdefault((quad.predicate, quad.object), set()).add(to_rdflib(quad.graph_name))
+    twice = [(p, o, g) for (p, o), g in graphs_of.items() if len(g) > 1]
+    assert twice, "the bundled data has no fact about it's OWL stated by two sources"
+    predicate, obj, graphs = twice[0]
+    body = client.get("/cluster/its-owl.nq").content
+    lines = [line for line in body.decode().splitlines() if f" {predicate} {obj} " in line]
+    assert len([line for line in lines if line.endswith(f"{obj} .")]) == 1  # once without a graph
+    default, named = parse_dataset(body, formats.lookup("nquads"))
+    assert (URIRef(cluster.value), to_rdflib(predicate), to_rdflib(obj)) in default
+    assert {g for s, p, o, g in named if (p, o) == (to_rdflib(predicate), to_rdflib(obj))} == graphs
+
+
+def test_the_named_graphs_of_a_document_are_sources_that_resolve_here(client, app_store):
+    _, named = parse_dataset(client.get("/cluster/its-owl.trig").content, formats.lookup("trig"))
+    graphs = {g for *_, g in named}
+    assert len(graphs) > 3
+    for graph in graphs:
+        assert str(graph).startswith(BASE + "source/"), graph
+        described = Graph().parse(data=client.get(local_path(str(graph)) + ".ttl").content, format="turtle")
+        types = set(described.objects(graph, RDF.type))
+        assert types & {URIRef(str(CG.Source)), URIRef(str(CG.EditorialSource))}, (graph, types)
+
+
+def test_the_ontology_as_a_dataset_has_its_terms_in_the_default_graph_and_the_ontology_graph(client):
+    response = client.get("/ontology/StateCluster.nq")
+    default, named = parse_dataset(response.content, formats.lookup("nquads"))
+    term = URIRef(str(CG.StateCluster))
+    assert (term, RDFS.subClassOf, URIRef(str(CG.Cluster))) in default
+    assert {g for *_, g in named} == {URIRef(ONTOLOGY_IRI)}
+    assert {quad[:3] for quad in named} == default
 
 
 def test_incoming_links_are_part_of_the_description(client, app_store):

@@ -4,6 +4,7 @@ from the data is escaped. Expected values are read from the store, not from the 
 
 from __future__ import annotations
 
+import calendar
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -182,7 +183,9 @@ def test_a_figure_shows_the_date_it_holds_for(client, db):
       } ORDER BY ?c LIMIT 1""", prefixes={"cluster": BASE + "cluster/"}))
     assert rows
     page = get_page(client, path_of(rows[0]["c"].value))
-    assert f"as of {rows[0]['date'].value}" in page.text
+    year, month, day = (rows[0]["date"].value.split("-") + [None, None])[:3]
+    written = " ".join(p for p in (str(int(day)) if day else None, calendar.month_name[int(month)] if month else None, year) if p)
+    assert f"as of {written}" in page.text  # the date in words, as a reader writes it
 
 
 def test_a_cluster_page_shows_the_related_clusters_of_the_matching(client, db):

@@ -234,7 +234,7 @@ def test_nothing_acceptable_is_406(live_server: LiveServer) -> None:
 # --- the dataset -----------------------------------------------------------------------------------
 
 
-def test_without_a_dataset_the_default_graph_is_the_union_of_all_graphs(live_server: LiveServer, store) -> None:
+def test_without_a_dataset_the_default_graph_is_the_merge_of_all_graphs(live_server: LiveServer, store) -> None:
     [row] = bindings(get(live_server, {"query": COUNT}))
     assert int(row["n"]["value"]) == int(next(iter(store.query(COUNT)))["n"].value) > 0
 
@@ -276,11 +276,13 @@ def test_the_endpoint_answers_with_a_trailing_slash_too(live_server: LiveServer)
 # --- bad requests ----------------------------------------------------------------------------------
 
 
-def test_a_malformed_query_is_400_with_the_parsers_message(live_server: LiveServer) -> None:
+def test_a_malformed_query_is_400_saying_where_and_what_was_expected(live_server: LiveServer) -> None:
     response = get(live_server, {"query": "SELECT * WHERE { ?s ?p }"})
     assert response.status_code == 400
     problem = response.json()
-    assert problem["status"] == 400 and "1:" in problem["detail"]
+    assert problem["status"] == 400
+    assert problem["detail"].startswith("Syntax error at line 1, column 24 near '}': expected an object")
+    assert problem["parser"].startswith("error at 1:")
 
 
 def test_two_query_parameters_are_400(live_server: LiveServer) -> None:

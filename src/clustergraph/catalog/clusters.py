@@ -8,9 +8,9 @@ A cluster is any instance of ``cg:Cluster`` or one of its subclasses (the ontolo
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from pyoxigraph import Literal, NamedNode
+from pyoxigraph import NamedNode
 
 from clustergraph.catalog.common import (
     Facts,
@@ -35,6 +35,7 @@ from clustergraph.catalog.common import (
 from clustergraph.catalog.labels import LEVELS, awards, levels_of
 from clustergraph.catalog.models import ClusterDetail, ClusterSummary, Member, Page, Ref
 from clustergraph.catalog.query import Catalog, Fragment, boolean, cg_local, compose, is_a, text, values
+from clustergraph.catalog.search import search
 from clustergraph.catalog.vocab import narrower
 from clustergraph.namespaces import CG
 
@@ -76,16 +77,6 @@ BY_LEVEL = Fragment("?s cg:label/cg:labelLevel ?level .", ("level",))
 BY_CITY = """
   { ?s cg:basedIn ?place } UNION { ?s cg:managedBy/cg:basedIn ?place FILTER NOT EXISTS { ?s cg:basedIn ?own } }
   """
-# Free text: names, description, and the names of its technologies, fields, city and managing body.
-BY_TEXT = Fragment(
-    """
-  FILTER EXISTS {
-    ?s (skos:prefLabel|skos:altLabel|cg:shortName|dct:description
-        |((cg:technology|cg:innovationField|cg:basedIn|cg:managedBy)/(skos:prefLabel|skos:altLabel|cg:shortName))) ?text
-    FILTER(CONTAINS(LCASE(STR(?text)), LCASE(?q)))
-  }""",
-    ("q",),
-)
 
 SUMMARY_FACTS = """
 SELECT ?s ?key ?o WHERE {
@@ -154,14 +145,21 @@ def list_clusters(
 ) -> Page[ClusterSummary]:
     """One page of the clusters passing ``filters``, by name, with the total count.
 
+    With ``q``, the clusters are the cluster hits of ``search`` in its order (the same hits
+    and order as ``/api/v1/search?kind=cluster``).
+
     Unknown filter ids (a field or technology the graph lacks) give an empty page.
     ``limit=None`` returns every cluster from ``offset`` on.
     """
-    active = _active(cat, filters)
+    active = _active(cat, replace(filters, q=None))
     if active is None:
         return paginate([], limit, offset, list)
     sparql, bindings = compose(LIST, active)
     items = ordered(cat, sparql, **bindings)
+    if filters.q is not None:
+        # Free text is the one search of the service: its cluster hits, in its order.
+        passing = {iri.value for iri in items}
+        items = [NamedNode(h.iri) for h in search(cat, filters.q, kind="cluster").data if h.iri in passing]
     return paginate(items, limit, offset, lambda window: summaries(cat, window))
 
 
@@ -287,7 +285,5 @@ def _active(cat: Catalog, f: ClusterFilters) -> list | None:
         if not places:
             return None
         active.append((Fragment(BY_CITY + values("place", places), ()), {}))
-    if f.q is not None:
-        active.append((BY_TEXT, {"q": Literal(f.q)}))
     return active
 

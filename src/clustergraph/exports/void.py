@@ -6,11 +6,11 @@ store content version). The description is what the Service Description links as
 ``sd:defaultDataset`` and what ``/.well-known/void`` serves:
 
 - the dataset (``void:Dataset`` and ``sd:Dataset``): triples of the default graph as
-  queries see it (the union of all graphs, duplicates across graphs counted once),
-  distinct subjects, objects, classes and properties, the URI space and vocabulary;
+  queries see it (the merge of all graphs, which the store keeps with each triple
+  once), distinct subjects, objects, classes and properties, the URI space and vocabulary;
 - one ``void:classPartition`` per class with its number of instances;
 - one ``void:propertyPartition`` per property with its number of triples;
-- ``sd:defaultGraph`` (the union) and one ``sd:namedGraph`` per named graph with the
+- ``sd:defaultGraph`` (the merge) and one ``sd:namedGraph`` per named graph with the
   number of triples in it.
 """
 
@@ -26,16 +26,15 @@ from clustergraph.namespaces import CG, SD, VOID
 from clustergraph.stats import CLASS_COUNTS, GRAPH_COUNTS
 from clustergraph.store.base import Store
 
-# The default graph of every query is the union of all graphs; a triple stored in two
-# graphs is one triple of that union, hence the DISTINCT.
+# The default graph of every query is the merge of all graphs, a set: a triple stated by
+# two sources is one triple of it, so COUNT(*) counts triples.
 TOTALS = """
 SELECT (COUNT(*) AS ?triples) (COUNT(DISTINCT ?s) AS ?subjects) (COUNT(DISTINCT ?o) AS ?objects)
        (COUNT(DISTINCT ?p) AS ?properties)
-WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }
+WHERE { ?s ?p ?o }
 """
 PROPERTY_COUNTS = """
-SELECT ?property (COUNT(*) AS ?count)
-WHERE { SELECT DISTINCT ?s ?property ?o WHERE { ?s ?property ?o } }
+SELECT ?property (COUNT(*) AS ?count) WHERE { ?s ?property ?o }
 GROUP BY ?property ORDER BY ?property
 """
 DEFAULT_TITLE = "clustergraph: the innovation clusters of North Rhine-Westphalia"

@@ -85,6 +85,18 @@ class Tie:
     via: list[tuple[str, str]]  # (IRI, name) of the shared things
 
 
+PICTURE_NAME_LIMIT = 28
+
+
+def picture_name(label: str, short: str) -> str:
+    """The name a picture shows: the full name in the page's language when it fits, else the short name.
+
+    Short names are language-neutral strings from the sources ("Hydrogen" for the
+    Zukunftscluster Wasserstoff); a full name that fits reads right in either language.
+    """
+    return label if len(label) <= PICTURE_NAME_LIMIT else short
+
+
 def read_landscape(store: Store, *, lang: str, urls: Urls, no_field_label: str) -> Landscape:
     """Every cluster, grouped by innovation field; a cluster with several fields is in each group."""
     cluster_iris = sorted(row["c"].value for row in store.query(CLUSTERS))
@@ -111,14 +123,15 @@ def read_landscape(store: Store, *, lang: str, urls: Urls, no_field_label: str) 
     nodes = {
         iri: ClusterNode(
             iri=iri,
-            name=names.short(iri),
+            name=picture_name(names.label(iri), names.short(iri)),
             full_name=names.label(iri),
             href=urls.page(iri, described=True),
             type_label=", ".join(sorted(names.label(t) for t in types.get(iri, ()))) or None,
         )
         for iri in cluster_iris
     }
-    fields.sort(key=lambda f: (f[1], f[2].value if f[2] is not None else "", names.label(f[0]).casefold()))
+    # By notation, then IRI: the same order (and so the same pictures) in every language.
+    fields.sort(key=lambda f: (f[1], f[2].value if f[2] is not None else "", f[0]))
     palette = {iri: i for i, iri in enumerate(sorted(f for f, _, _ in fields))}
     groups = [
         FieldGroup(f, names.label(f), urls.page(f, described=True), cross, colour=palette[f]) for f, cross, _ in fields

@@ -1,7 +1,9 @@
 """Loading: parse, validate with SHACL, then commit in one transaction.
 
 A refused load leaves the store exactly as it was; loading the same input twice
-gives the same store.
+gives the same store. The store derives the merged default graph itself, so a
+dataset whose default graph is the merge of its named graphs (a ``/dump.nq`` or
+``/dump.trig`` of this service) loads like its named graphs alone.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pyoxigraph import NamedNode, Quad
+from pyoxigraph import DefaultGraph, NamedNode, Quad
 
 from clustergraph.loading.parse import parse_path, rdf_files
 from clustergraph.loading.report import Report
@@ -39,6 +41,14 @@ def gate_for(settings: Settings) -> ShaclGate:
 def bundled_inputs(settings: Settings) -> list[Path]:
     """The bundled data files (the ontology is added by the gate)."""
     return rdf_files([settings.data_dir])
+
+
+def without_their_merge(quads: Sequence[Quad]) -> list[Quad]:
+    """``quads`` without the default-graph triples that one of their named graphs states:
+    the store keeps that merge itself. Other default-graph triples stay (and are refused by
+    the provenance rule)."""
+    stated = {(q.subject, q.predicate, q.object) for q in quads if not isinstance(q.graph_name, DefaultGraph)}
+    return [q for q in quads if not isinstance(q.graph_name, DefaultGraph) or (q.subject, q.predicate, q.object) not in stated]
 
 
 def read_inputs(paths: Sequence[Path], *, base_iri: str, graph: str | None = None, progress: Progress | None = None) -> tuple[list[Path], list[Quad]]:
@@ -80,6 +90,7 @@ def load(
     )
     if bundled:
         quads = gate.ontology_quads + quads
+    quads = without_their_merge(quads)
     timings["parse"] = time.perf_counter() - started
     if replace is None:
         replace = bundled

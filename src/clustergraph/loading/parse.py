@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from pyoxigraph import BlankNode, CanonicalizationAlgorithm, Dataset, DefaultGraph, NamedNode, Quad, parse
+from pyoxigraph import BlankNode, CanonicalizationAlgorithm, Dataset, DefaultGraph, NamedNode, Quad, RdfFormat, parse
 
 from clustergraph import formats
 from clustergraph.errors import InputError
 
 RDF_SUFFIXES = {f".{f.extension}" for f in formats.rdf_formats()} | {".owl", ".xml"}
+_DECLARATION = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
 
 
 def rdf_files(paths: Iterable[Path]) -> list[Path]:
@@ -39,10 +41,12 @@ def parse_bytes(
 
     Blank nodes are replaced by IRIs under ``{base_iri}.well-known/genid/`` derived from
     the canonical form of the input, so loading the same input twice gives the same quads.
-    Raises ``InputError`` naming the line and column of a syntax error.
+    Raises ``InputError`` naming the line and column of a syntax error, and for RDF/XML
+    with a document type declaration (see ``refuse_dtd``).
     """
     if fmt.kind is not formats.Kind.RDF or fmt.oxigraph is None:
         raise InputError(f"{name}: {fmt.media_type} is not an RDF format")
+    refuse_dtd(data, fmt, name=name)
     try:
         quads = list(parse(data, format=fmt.oxigraph, base_iri=base_iri))
     except SyntaxError as err:
@@ -56,6 +60,26 @@ def parse_bytes(
             for q in quads
         ]
     return skolemize(quads, base_iri=base_iri)
+
+
+def refuse_dtd(data: bytes, fmt: formats.Format, *, name: str = "input") -> None:
+    """Refuse RDF/XML that declares a document type (``<!DOCTYPE``) or an entity (``<!ENTITY``).
+
+    pyoxigraph expands entities while it reads their declarations: the nine nested
+    entities of a 964-byte "billion laughs" document ask it for 1.5 GB at once, and a
+    failed allocation aborts the process. RDF/XML needs no DTD, so any is refused. The
+    check looks at the raw bytes in any letter case (pyoxigraph reads UTF-8 only and
+    takes ``<!doctype`` too), so a declaration cannot hide in another encoding; one in a
+    comment or CDATA section is refused as well. Raises ``InputError``.
+    """
+    if fmt.oxigraph is not RdfFormat.RDF_XML:
+        return
+    found = _DECLARATION.search(data)
+    if found:
+        raise InputError(
+            f"{name}: RDF/XML with a document type declaration ({found.group().decode('ascii')}) is refused: "
+            "entity declarations can expand a small document into gigabytes"
+        )
 
 
 def parse_path(path: Path, *, base_iri: str, graph: str | None = None) -> list[Quad]:

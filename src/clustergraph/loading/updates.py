@@ -1,8 +1,9 @@
 """SPARQL Update through the SHACL gate: work out the change, validate it, then commit it.
 
-An update is first run on an in-memory copy of the store, in a query worker process for
-embedded stores (``update_job``); the difference between the copy and the store is the
-change it makes (quads added and removed). That change goes
+First the change an update makes is worked out (quads added and removed), in a query worker
+process for embedded stores (``update_job``): from the update itself against the store
+(``update_effect``), or, where that cannot be certain and for remote stores, by running it
+on an in-memory copy of the store and comparing. That change goes
 through the same ``ShaclGate`` as loading, and only a conforming change is committed,
 with ``store.apply`` in one transaction. A refused update leaves the store as it was.
 
@@ -16,8 +17,10 @@ Also here, because they are about what an update may do rather than about HTTP:
 - blank nodes an update creates are skolemised, as loading does.
 
 Without ``USING``, an update's ``WHERE`` matches the store's default graph, as SPARQL
-defines it; facts live in their source's named graph here, so match them with
-``GRAPH ?g { ... }`` (queries, unlike updates, see the union of all graphs by default).
+defines it: the merge of the named graphs, as queries see it (``store.merge``); several
+``USING`` graphs are merged too (``store.dataset``). Facts live in their source's named
+graph, so write and delete them there (``GRAPH <source> { ... }``): a change to the
+default graph itself cannot remove what a source states.
 """
 
 from __future__ import annotations

@@ -206,7 +206,8 @@ def _candidate_state(store: Store | None, change: Change) -> list[Quad]:
         return list(change.add)
     cleared = set(change.clear_graphs)
     removed = set(change.remove)
-    kept = [q for q in store.quads() if q.graph_name not in cleared and q not in removed]
+    # The store's default graph repeats the named graphs' triples (their merge): nothing to check twice.
+    kept = [q for q in store.quads() if q.graph_name not in cleared and q not in removed and not isinstance(q.graph_name, DefaultGraph)]
     return kept + list(change.add)
 
 
@@ -219,7 +220,10 @@ def _neighbourhood(store: Store, change: Change) -> tuple[list[Quad], list[str]]
         added_by_subject.setdefault(q.subject, []).append(q)
 
     def describe(node) -> list[Quad]:
-        stored = [q for q in store.quads(subject=node) if q.graph_name not in cleared and q not in removed]
+        stored = [
+            q for q in store.quads(subject=node)
+            if q.graph_name not in cleared and q not in removed and not isinstance(q.graph_name, DefaultGraph)
+        ]
         return stored + added_by_subject.get(node, [])
 
     touched = {q.subject for q in change.add} | {q.subject for q in change.remove}

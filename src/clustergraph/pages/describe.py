@@ -1,10 +1,18 @@
 """The RDF description of one resource, as served at its IRI: every triple with the
-resource as subject or object (a symmetric concise description), or the same as quads
-in their source graphs for the dataset formats (TriG, N-Quads)."""
+resource as subject or object (a symmetric concise description).
+
+In the dataset formats (TriG, N-Quads) the document is a dataset of two parts: its
+**default graph** holds every fact once, as the triple formats do, so a client that reads
+the default graph (Comunica, rdflib's ``Graph``) sees the facts; each fact is then repeated in
+the **named graph of every source** that states it, so ``GRAPH ?g`` still tells where it
+comes from.
+"""
 
 from __future__ import annotations
 
-from pyoxigraph import NamedNode, Quad, Triple
+from collections.abc import Iterable
+
+from pyoxigraph import DefaultGraph, NamedNode, Quad, Triple
 
 from clustergraph.namespaces import ONTOLOGY_IRI
 from clustergraph.store.base import Store
@@ -31,6 +39,21 @@ def describe_quads(store: Store, iri: str) -> list[Quad]:
         else:
             quads.append(Quad(row["x"], row["q"], node, row["g"]))
     return quads
+
+
+def describe_dataset(store: Store, iri: str) -> list[Quad]:
+    """The dataset document about ``iri``: its facts in the default graph and in their source graphs."""
+    return dataset_document(describe_quads(store, iri))
+
+
+def dataset_document(sourced: Iterable[Quad]) -> list[Quad]:
+    """``sourced`` (quads in named graphs) preceded by each of their triples once in the default graph.
+
+    The default graph is derived from the same quads, so both parts always hold the same facts.
+    """
+    quads = list(sourced)
+    facts = dict.fromkeys(Quad(q.subject, q.predicate, q.object, DefaultGraph()) for q in quads)
+    return [*facts, *(q for q in quads if not isinstance(q.graph_name, DefaultGraph))]
 
 
 def sparql_for(iri: str) -> str:

@@ -13,9 +13,11 @@ from pyoxigraph import Literal, NamedNode
 
 from clustergraph.namespaces import CG, PREFIXES, sparql_prologue
 from clustergraph.pages.labels import Names, fetch_names, format_literal, pick_literal
+from clustergraph.pages.numbers import format_date
+from clustergraph.pages.sentences import figure_parts
 from clustergraph.pages.sources import SourceRef, fetch_sources
 from clustergraph.pages.urls import Urls
-from clustergraph.pages.vocabulary import inverse_label
+from clustergraph.pages.vocabulary import builtin_label, inverse_label
 from clustergraph.store.base import Store
 
 RDF_TYPE = PREFIXES["rdf"] + "type"
@@ -83,7 +85,6 @@ PREFERRED_ORDER = [
 _OWN_SECTION_OUT = {RDF_TYPE, HAS_MEMBER}
 _OWN_SECTION_IN = {HAS_MEMBER, _ORG + "member", _ORG + "organization", FIGURE_OF}
 _DESCRIPTION_PROPERTIES = (PREFIXES["dct"] + "description", _SKOS + "definition", PREFIXES["rdfs"] + "comment")
-_QUALIFIERS_DE = {"about": "etwa", "more than": "mehr als", "exact": "genau", "less than": "weniger als"}
 
 
 @dataclass
@@ -151,6 +152,7 @@ class ResourceView:
     sources: list[SourceRef]
     kind: str | None
     homepage: str | None = None
+    description_lang: str | None = None
     type_iris: set[str] = field(default_factory=set)
     stated: list[Value] = field(default_factory=list)  # for a source: what its graph describes
 
@@ -240,7 +242,8 @@ def build_view(store: Store, iri: str, *, lang: str, urls: Urls) -> ResourceView
             href = urls.page(node.value, described=described)
             external = urls.local_path(node.value) is None and not described
             # An outside address without a name reads best as itself.
-            text = node.value if external and node.value not in names.labels else names.label(node.value)
+            known = node.value in names.labels or builtin_label(node.value, lang) is not None
+            text = node.value if external and not known else names.label(node.value)
             return Value(
                 text=text, href=href, iri=node.value, external=external,
                 note=note, sources=notes.refs(graphs_of),
@@ -282,6 +285,7 @@ def build_view(store: Store, iri: str, *, lang: str, urls: Urls) -> ResourceView
         other_labels=other_labels,
         short_name=names.short_names.get(iri),
         description=description.value if description is not None else None,
+        description_lang=description.language if description is not None and description.language else None,
         types=[Link(t, names.label(t), urls.page(t, described=t in names.described)) for t in types],
         facts=facts,
         incoming=incoming,
@@ -349,11 +353,9 @@ def _figures(rows, names: Names, urls: Urls, notes: _Footnotes, lang: str) -> li
     figures = []
     for fig_iri, slot in merged.items():
         qualifier = slot["qualifier"].value if "qualifier" in slot else ""
-        if lang == "de":
-            qualifier = _QUALIFIERS_DE.get(qualifier, qualifier)
-        if qualifier in ("exact", "genau"):
-            qualifier = ""
         value = slot["value"].value if "value" in slot else "?"
+        measure = slot["measure"].value if "measure" in slot else None
+        number, noun = figure_parts(measure, names.label(measure or fig_iri), qualifier, value, lang)
         period = None
         if "start" in slot or "end" in slot:
             period = f"{slot['start'].value if 'start' in slot else ''}–{slot['end'].value if 'end' in slot else ''}"
@@ -361,9 +363,9 @@ def _figures(rows, names: Names, urls: Urls, notes: _Footnotes, lang: str) -> li
             Figure(
                 iri=fig_iri,
                 href=urls.page(fig_iri, described=True),
-                measure=names.label(slot["measure"].value) if "measure" in slot else names.label(fig_iri),
-                value=f"{qualifier} {value}".strip(),
-                reference_date=slot["date"].value if "date" in slot else None,
+                measure=noun,
+                value=number,
+                reference_date=format_date(slot["date"].value, lang) if "date" in slot else None,
                 period=period,
                 sources=notes.refs(slot["graphs"]),
             )

@@ -109,6 +109,10 @@ LABELS: dict[str, tuple[str, str]] = {
     _PROV + "Activity": ("activity", "Aktivität"),
     _VANN + "preferredNamespacePrefix": ("preferred prefix", "bevorzugtes Präfix"),
     _VANN + "preferredNamespaceUri": ("namespace", "Namensraum"),
+    # Regions and countries of the EU tables that the data points to.
+    "http://data.europa.eu/nuts/code/DEA": ("North Rhine-Westphalia (NUTS DEA)", "Nordrhein-Westfalen (NUTS DEA)"),
+    "http://data.europa.eu/nuts/code/DE": ("Germany (NUTS DE)", "Deutschland (NUTS DE)"),
+    "http://publications.europa.eu/resource/authority/country/DEU": ("Germany", "Deutschland"),
 }
 
 # property IRI -> (English, German) phrase for the link read backwards, from its object.

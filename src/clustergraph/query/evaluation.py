@@ -26,7 +26,8 @@ from clustergraph.query.limits import (
     serialize_triples,
 )
 from clustergraph.query.dialer import dial
-from clustergraph.query.guard import FederationGuard, FederationRefused, mentions_service
+from clustergraph.query import sandbox
+from clustergraph.query.guard import FederationGuard, FederationRefused, UncheckedService, mentions_service
 from clustergraph.query.service_relay import ServiceRelay
 from clustergraph.query.sparql_text import nesting_error
 from clustergraph.query.syntax_errors import SyntaxProblem, explain
@@ -68,7 +69,7 @@ class QueryJob:
 
     ``default_graphs``/``named_graphs`` are the protocol's dataset (``None``: not given).
     With neither given and no ``FROM`` in the query (``union_default``), the default
-    graph is the union of all graphs. ``results_format`` is the format for SELECT/ASK
+    graph is the merge of all graphs, each triple once. ``results_format`` is the format for SELECT/ASK
     and ``graph_format`` for CONSTRUCT/DESCRIBE (format names; ``None``: not acceptable).
     """
 
@@ -156,7 +157,11 @@ def pyoxigraph_runner(engine: OxStore) -> Runner:
         guard = FederationGuard(
             allowlist=job.service_allowlist, allow_private=job.service_allow_private, resolve_addresses=False
         )
-        spans = [c.span for c in guard.check(job.sparql, base_iri=job.base_iri) if c.span is not None]
+        try:
+            spans = [c.span for c in guard.check(job.sparql, base_iri=job.base_iri) if c.span is not None]
+        except UncheckedService:
+            require_parsable(job)
+            raise
         if not spans:
             return job.sparql
         return relay_for(state, job).rewrite(job.sparql, spans)
@@ -172,6 +177,16 @@ def pyoxigraph_runner(engine: OxStore) -> Runner:
 
     run.relays = state  # type: ignore[attr-defined]  - for ``evaluate`` to read the refusals
     return run
+
+
+def require_parsable(job: QueryJob) -> None:
+    """Raise the engine's ``SyntaxError`` if it cannot parse ``job``, so that a malformed text is a
+    400 even when the federation guard refuses it. Only in a worker without a network: the check
+    runs the text on an empty store, where a ``SERVICE`` call could otherwise still go out."""
+    if not sandbox.is_isolated():
+        return
+    result = OxStore().query(job.sparql, base_iri=job.base_iri)
+    del result  # never iterated: parsing is what was asked
 
 
 def relays_of(run: Runner) -> dict[str, ServiceRelay]:

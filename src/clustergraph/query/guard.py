@@ -44,6 +44,10 @@ class FederationRefused(Forbidden):
     title = "Federated query refused"
 
 
+class UncheckedService(FederationRefused):
+    """A text that mentions ``SERVICE`` whose federated calls cannot be read with certainty."""
+
+
 def _system_resolver(host: str, port: int) -> list[str]:
     infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     return sorted({info[4][0] for info in infos})
@@ -153,19 +157,19 @@ def read_service_calls(text: str, *, base_iri: str | None = None) -> list[Servic
     if not mentions_service(text):
         return []
     if len(text) > MAX_CHECKED_CHARS:
-        raise FederationRefused(
+        raise UncheckedService(
             f"this request mentions SERVICE and is longer than {MAX_CHECKED_CHARS:,} characters, "
             "too long to check its federated calls with certainty; shorten it or leave the word out"
         )
     calls = service_calls(text, base_iri=base_iri)
     second = _rdflib_service_calls(text, base_iri)
     if second is None:
-        raise FederationRefused(
+        raise UncheckedService(
             "this request mentions SERVICE, and its federated calls could not be checked with certainty "
             "(the checking parser cannot read it); write it in plain SPARQL 1.1, or leave the word out"
         )
     if Counter(c.endpoint for c in calls) != Counter(c.endpoint for c in second):
-        raise FederationRefused(
+        raise UncheckedService(
             "this request mentions SERVICE in a way that reads differently to different parsers; "
             "its federated calls cannot be checked with certainty"
         )

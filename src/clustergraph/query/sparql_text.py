@@ -301,3 +301,34 @@ def _operation(toks: list[Token]) -> UpdateOperation:
                 where = t.start
                 break
     return UpdateOperation(keywords=keywords, has_using=has_using, where_offset=where)
+
+
+@dataclass(frozen=True)
+class UsingClause:
+    """One ``USING [NAMED] <iri>`` clause of an update: its operation, graph and place in the text."""
+
+    operation: int  # index of the operation in the request
+    named: bool
+    iri: str | None  # None: not resolvable by the lexer
+    start: int
+    end: int
+
+
+def using_clauses(text: str, *, base_iri: str | None = None) -> list[UsingClause]:
+    """Every ``USING`` clause of an update request, its IRI resolved against the prologue in force."""
+    if "using" not in text.lower():
+        return []
+    toks = tokens(text)
+    found: list[UsingClause] = []
+    operation = 0
+    for i, (tok, prologue) in enumerate(_walk_prologue(toks, base_iri)):
+        if tok.depth == 0 and tok.text == ";":
+            operation += 1
+        if tok.keyword != "USING" or tok.depth != 0:
+            continue
+        named = i + 1 < len(toks) and toks[i + 1].keyword == "NAMED"
+        j = i + 2 if named else i + 1
+        target = toks[j] if j < len(toks) else None
+        iri = prologue.resolve(target) if target is not None else None
+        found.append(UsingClause(operation, named, iri, tok.start, target.end if target is not None else tok.end))
+    return found

@@ -36,12 +36,11 @@ from multiprocessing.reduction import recv_handle, send_handle
 from clustergraph.errors import StoreUnavailable
 from clustergraph.query import sandbox
 from clustergraph.query.evaluation import pyoxigraph_runner
+from clustergraph.store_opening import open_read_only as _open_read_only
 
 # How long a zygote may take to start and answer: a fresh interpreter imports modules first.
 ZYGOTE_START_TIMEOUT = 60.0
 FORKED_START_TIMEOUT = 10.0
-# How long a worker keeps trying to open an on-disk store that the server is compacting.
-OPEN_PATIENCE = 30.0
 PROBE_QUERY = "SELECT * WHERE { GRAPH ?g { ?s ?p ?o } } LIMIT 1"
 WORKER_STACK_BYTES = 256 * 1024 * 1024
 WORKER_NICENESS = 5
@@ -61,33 +60,6 @@ def _close_fds_except(*keep: int) -> None:
     for fd in sorted(k for k in keep if k >= 3) + [os.sysconf("SC_OPEN_MAX")]:
         os.closerange(high, fd)
         high = fd + 1
-
-
-def _open_read_only(path: str, *, patience: float = OPEN_PATIENCE):
-    """Open the RocksDB store read-only, retrying while the server's compaction races with it.
-
-    Right after a write the primary flushes and compacts in the background; an opening reader
-    can find a file listed in the manifest already deleted ("Corruption: ... No such file";
-    measured: about one open in thirteen right after a write), and the next try succeeds. On a
-    loaded machine the compaction takes longer, so the retries back off (10 ms doubling up to
-    0.2 s) for up to ``patience`` seconds. Any failure is retried, including a Rust panic
-    (pyo3's ``PanicException`` is not an ``Exception``), which would otherwise end the worker.
-    Raises the last error when the store still cannot be opened after ``patience``.
-    """
-    from pyoxigraph import Store as OxStore
-
-    deadline = time.monotonic() + patience
-    pause = 0.01
-    while True:
-        try:
-            return OxStore.read_only(path)
-        except (KeyboardInterrupt, SystemExit):
-            raise
-        except BaseException:
-            if time.monotonic() + pause > deadline:
-                raise
-            time.sleep(pause)
-            pause = min(pause * 2, 0.2)
 
 
 def _worker_main(conn: Connection, engine, path: str | None) -> None:

@@ -53,14 +53,17 @@ class Store(Protocol):
     ) -> QueryResult:
         """Evaluate a SPARQL query.
 
-        Without ``default_graph`` the default graph is the union of all graphs.
+        Without ``default_graph`` (and without ``FROM`` in the query) the default graph is
+        the merge of the named graphs, each triple once, and ``GRAPH`` ranges over the
+        named graphs; several default graphs named are merged the same way (``store.dataset``).
         Raises ``QueryError`` for a malformed query, ``StoreUnavailable`` when the
         store cannot be reached.
         """
         ...
 
     def update(self, sparql: str) -> None:
-        """Run a SPARQL update as is, atomically where the backend can (no validation: see ``loading``)."""
+        """Run a SPARQL update as is, atomically where the backend can (no validation: see
+        ``loading``); afterwards the default graph is exactly the merge of the named graphs."""
         ...
 
     def quads(
@@ -70,7 +73,8 @@ class Store(Protocol):
         object: Term | None = None,
         graph: GraphName | None = None,
     ) -> Iterator[Quad]:
-        """The stored quads matching a pattern (``None`` matches anything)."""
+        """The stored quads matching a pattern (``None`` matches anything): the named graphs'
+        and the default graph's, which holds their merge (``store.merge``)."""
         ...
 
     def apply(
@@ -80,7 +84,8 @@ class Store(Protocol):
         remove: Sequence[Quad] = (),
         clear_graphs: Sequence[NamedNode] = (),
     ) -> None:
-        """Clear graphs, remove quads, then add quads, as one transaction."""
+        """Clear graphs, remove quads, then add quads, as one transaction, and keep the
+        default graph the merge of the named graphs (``store.merge`` says how)."""
         ...
 
     def named_graphs(self) -> list[NamedNode]:
@@ -88,11 +93,12 @@ class Store(Protocol):
         ...
 
     def count(self) -> int:
-        """The number of quads in the store."""
+        """The number of quads in the named graphs (the merged default graph is not counted)."""
         ...
 
     def dump(self, fmt: RdfFormat, *, graph: GraphName | None = None) -> bytes:
-        """Serialise the whole dataset (dataset formats) or one graph."""
+        """Serialise the whole dataset (dataset formats: the named graphs and the default
+        graph with their merge), the default graph (triple formats), or one graph."""
         ...
 
     def close(self) -> None:

@@ -1,4 +1,9 @@
-"""The embedded store: pyoxigraph, on disk (RocksDB) or in memory."""
+"""The embedded store: pyoxigraph, on disk (RocksDB) or in memory.
+
+The store's own default graph holds the merge of the named graphs, each triple once
+(``store.merge``): every write keeps it in the same transaction, and a store written
+before it was kept (an on-disk store of an older version) gets it when opened for writing.
+"""
 
 from __future__ import annotations
 
@@ -10,9 +15,16 @@ from pathlib import Path
 from pyoxigraph import DefaultGraph, NamedNode, Quad, RdfFormat, Store as OxStore, Variable, serialize
 
 from clustergraph.namespaces import PREFIXES
-from clustergraph.errors import QueryError, StoreUnavailable
-from clustergraph.query.sparql_text import has_dataset_clause
+from clustergraph.errors import QueryError, StoreBusy, StoreUnavailable
+from clustergraph.query.sparql_text import tokens
 from clustergraph.store.base import GraphName, QueryResult, Term, update_data_text
+from clustergraph.store.dataset import evaluation_target, query_dataset
+from clustergraph.store.merge import REBUILD_MERGE, TripleKey, merge_change, with_merged_copies
+from clustergraph.store_opening import held_by_another_process, open_read_only
+
+NAMED_QUADS = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+# Seconds a read-only opening retries while the writer compacts (see ``store_opening``).
+READ_ONLY_PATIENCE = 10.0
 
 
 class EmbeddedStore:
@@ -31,12 +43,18 @@ class EmbeddedStore:
             if path is None:
                 self._store = OxStore()
             elif read_only:
-                self._store = OxStore.read_only(str(path))
+                if not (path / "CURRENT").is_file():
+                    raise StoreUnavailable(f"there is no store at {path}")
+                self._store = open_read_only(str(path), patience=READ_ONLY_PATIENCE)
             else:
                 path.mkdir(parents=True, exist_ok=True)
                 self._store = OxStore(str(path))
         except OSError as err:
+            if held_by_another_process(err):
+                raise StoreBusy(f"the store at {path} is in use by another process", str(path)) from err
             raise StoreUnavailable(f"cannot open the store at {path}: {err}") from err
+        if not read_only:
+            self._keep_merge()
 
     @property
     def engine(self) -> OxStore:
@@ -57,28 +75,36 @@ class EmbeddedStore:
         substitutions: dict[str, Term] | None = None,
         prefixes: dict[str, str] | None = None,
     ) -> QueryResult:
-        options: dict = {}
-        if default_graph is not None:
-            options["default_graph"] = [NamedNode(g) for g in default_graph] or [DefaultGraph()]
-        elif not has_dataset_clause(sparql):  # the union would override the query's own FROM
-            options["use_default_graph_as_union"] = True
-        if named_graphs is not None:
-            options["named_graphs"] = [NamedNode(g) for g in named_graphs]
+        """Evaluate a query; without a dataset its default graph is the merge of the named graphs.
+
+        Raises ``QueryError`` for a malformed query or a bad graph name.
+        """
+        try:
+            engine, options = evaluation_target(
+                self._store, query_dataset(sparql, default_graphs=default_graph, named_graphs=named_graphs)
+            )
+        except ValueError as err:
+            raise QueryError(str(err)) from err
         if substitutions:
             options["substitutions"] = {Variable(k): v for k, v in substitutions.items()}
         if prefixes:
             options["prefixes"] = prefixes
         try:
-            return self._store.query(sparql, **options)
+            return engine.query(sparql, **options)
         except (SyntaxError, ValueError) as err:
             raise QueryError(str(err)) from err
         except RuntimeError as err:  # e.g. a substitution for a variable the query does not have
             raise QueryError(str(err)) from err
 
     def update(self, sparql: str) -> None:
+        """Run a SPARQL update as is (no validation), then make the default graph the merge of the
+        named graphs again, in the same transaction. Costs a pass over the store: the server's
+        writes go through ``apply``. Raises ``QueryError`` for a malformed update."""
+        toks = tokens(sparql)
+        joiner = "\n" if not toks or toks[-1].text == ";" else "\n;\n"
         with self._write_lock:
             try:
-                self._store.update(sparql)
+                self._store.update(sparql + joiner + REBUILD_MERGE)
             except SyntaxError as err:
                 raise QueryError(str(err)) from err
             finally:
@@ -91,7 +117,12 @@ class EmbeddedStore:
         object: Term | None = None,
         graph: GraphName | None = None,
     ) -> Iterator[Quad]:
-        return self._store.quads_for_pattern(subject, predicate, object, graph)
+        """The stored facts matching a pattern. With ``graph=None`` only the named graphs: the
+        default graph is their merge, derived (ask for ``DefaultGraph()`` to read it)."""
+        found = self._store.quads_for_pattern(subject, predicate, object, graph)
+        if graph is not None:
+            return found
+        return (q for q in found if not isinstance(q.graph_name, DefaultGraph))
 
     def apply(
         self,
@@ -100,12 +131,33 @@ class EmbeddedStore:
         remove: Sequence[Quad] = (),
         clear_graphs: Sequence[NamedNode] = (),
     ) -> None:
+        """Clear graphs, remove quads, then add quads, the merged default graph kept in step,
+        as one transaction."""
         with self._write_lock:
-            if not remove and not clear_graphs:
+            cleared = [q for g in clear_graphs for q in self._store.quads_for_pattern(None, None, None, g)]
+            if not remove and not cleared:
                 # extend() is one transaction and far cheaper than an INSERT DATA text.
-                self._store.extend(add)
+                self._store.extend(with_merged_copies(add))
             else:
-                self._store.update(update_data_text(add, remove, clear_graphs))
+                change = merge_change(add, remove, clear_graphs, cleared=cleared, holders=self._holders)
+                self._store.update(update_data_text(change.add, change.remove, clear_graphs))
+            if self.kind == "disk":
+                self._store.flush()
+            self._changes += 1
+
+    def _holders(self, triples: Sequence[TripleKey]) -> dict[TripleKey, list[GraphName]]:
+        find = self._store.quads_for_pattern
+        return {t: [q.graph_name for q in find(t[0], t[1], t[2], None)] for t in triples}
+
+    def _keep_merge(self) -> None:
+        """Build the merged default graph of a store that has named graphs but no default graph
+        (written before the merge was kept). A store whose default graph holds anything is left alone."""
+        if next(iter(self._store.quads_for_pattern(None, None, None, DefaultGraph())), None) is not None:
+            return
+        if next(iter(self._store.quads_for_pattern(None, None, None, None)), None) is None:
+            return
+        with self._write_lock:
+            self._store.update(REBUILD_MERGE)
             if self.kind == "disk":
                 self._store.flush()
             self._changes += 1
@@ -122,13 +174,13 @@ class EmbeddedStore:
         )
 
     def count(self) -> int:
-        return len(self._store)
+        """The quads in the named graphs (the merged default graph is derived from them)."""
+        return int(next(iter(self._store.query(NAMED_QUADS)))["n"].value)
 
     def dump(self, fmt: RdfFormat, *, graph: GraphName | None = None) -> bytes:
         options = {"prefixes": PREFIXES} if fmt in (RdfFormat.TURTLE, RdfFormat.TRIG) else {}
-        if graph is None and not fmt.supports_datasets:
-            triples = self._store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", use_default_graph_as_union=True)
-            return serialize(triples, format=fmt, **options)
+        if graph is None and not fmt.supports_datasets:  # the merge: the default graph
+            return self._store.dump(format=fmt, from_graph=DefaultGraph(), **options)
         if graph is None:
             return self._store.dump(format=fmt, **options)
         return self._store.dump(format=fmt, from_graph=graph, **options)

@@ -7,19 +7,20 @@ form, so callers cannot tell the backends apart.
 
 What differs from the embedded store, and how it is handled:
 
-- **The dataset.** clustergraph keeps every fact in a named graph and queries see
-  their union. Virtuoso's default graph is that union already, system graphs
-  included: its system graphs (``virtrdf#`` and a few more) stay visible to queries
-  that range over everything (``?s ?p ?o``, ``?s a ?class``, ``GRAPH ?g``), because
-  every way Virtuoso offers to leave them out gives wrong answers elsewhere (see
-  ``_dataset``). ``named_graphs``, ``quads``, ``count`` and ``dump`` never include
-  them. Stores with a separate default graph (Fuseki, Oxigraph server:
-  ``dialect="generic"``) get the union explicitly, the named graphs as
-  ``default-graph-uri`` and ``named-graph-uri``; that list is cached for
-  ``graph_cache_seconds`` and renewed on every write made through this object, so
-  graphs another client creates show up within that time. A query with its own
-  ``FROM`` keeps it. The store's own default graph is not part of the dataset (the
-  loader never writes there); ``apply`` refuses quads in it.
+- **The dataset.** clustergraph keeps every fact in a named graph, and queries see
+  the merge of the named graphs, each triple once (``store.merge``), kept by
+  ``apply`` as a graph of its own: stores with a default graph of their own (Oxigraph
+  server, Fuseki without a union default graph: ``dialect="generic"``) keep it there
+  and get queries without dataset parameters. Virtuoso has no such graph, and its
+  implicit default graph is a bag over every graph, its system graphs included; it
+  keeps the merge in ``MERGED_GRAPH`` and gets that graph as ``default-graph-uri``,
+  with the named graphs (system graphs left out) as ``named-graph-uri``, so
+  ``GRAPH ?g`` sees the sources only. That list is cached for ``graph_cache_seconds``
+  and renewed on every write made through this object, so graphs another client
+  creates show up within that time (other clients must write through clustergraph,
+  or the merge falls behind; a store without it gets it when opened). A query with
+  its own ``FROM`` keeps it. ``named_graphs`` and ``count`` never include the system
+  graphs or the merge; ``quads`` and ``dump`` give the merge as the default graph.
 - **Writes are not transactions.** Each request is its own commit, and Virtuoso
   runs out of memory above a few thousand triples per ``INSERT DATA``. ``apply``
   therefore sends chunks (``CLEAR SILENT GRAPH``, ``DELETE DATA``, ``INSERT DATA`` of
@@ -41,13 +42,10 @@ What differs from the embedded store, and how it is handled:
 
 from __future__ import annotations
 
-import json
-import re
 import threading
 import time
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
-from functools import lru_cache
 from urllib.parse import urlsplit
 
 import httpx
@@ -57,7 +55,6 @@ from pyoxigraph import (
     Literal,
     NamedNode,
     Quad,
-    QueryResultsFormat,
     RdfFormat,
     Triple,
     parse,
@@ -71,17 +68,30 @@ from pyoxigraph import (
 from clustergraph import formats
 from clustergraph.errors import (
     ClusterGraphError,
-    InputError,
+    Forbidden,
     LimitExceeded,
     QueryError,
     QueryTimeout,
     StoreUnavailable,
 )
-from clustergraph.query.guard import FederationGuard
+from clustergraph.query.guard import FederationGuard, mentions_service
 from clustergraph.query.sparql_text import has_dataset_clause
 from clustergraph.settings import Settings
 from clustergraph.store.base import GraphName, QueryResult, Term
+from clustergraph.store.dataset import QueryDataset, merged_dataset, query_dataset, several_default_graphs
+from clustergraph.store.merge import MERGED_GRAPH, TripleKey, merge_change
+from clustergraph.store.remote_wire import (
+    check_writable,
+    conflict_key,
+    nt,
+    parse_results,
+    quad_of,
+    raise_for_status,
+    result_rows,
+    results_format,
+)
 from clustergraph.store.sparql_text import (
+    graph_iris,
     prefix_lines,
     require_plain_sparql,
     require_query,
@@ -89,9 +99,6 @@ from clustergraph.store.sparql_text import (
     with_substitutions,
 )
 
-XSD = "http://www.w3.org/2001/XMLSchema#"
-XSD_STRING = XSD + "string"
-XSD_DECIMAL = XSD + "decimal"
 # Graphs Virtuoso creates for itself; they are never part of clustergraph's dataset.
 VIRTUOSO_SYSTEM_GRAPHS = (
     "http://www.openlinksw.com/schemas/virtrdf#",
@@ -106,8 +113,6 @@ VIRTUOSO_SYSTEM_GRAPHS = (
 NO_GRAPH = "urn:x-clustergraph:no-graph"
 SELECT_RESULTS = "application/sparql-results+json"
 GRAPH_RESULTS = "application/n-triples, application/n-quads;q=0.9, text/turtle;q=0.5, application/rdf+xml;q=0.4"
-_VIRTUOSO_ERROR = re.compile(r"Virtuoso (\w{5}) Error (\S+)")
-_INTEGER_LEXICAL = re.compile(r"^[+-]?[0-9]+$")
 
 
 class RemoteStore:
@@ -176,10 +181,13 @@ class RemoteStore:
             else (*VIRTUOSO_SYSTEM_GRAPHS, f"http://{host}/sparql", f"http://{host}/DAV/")
         )
         try:
-            parse_query_results(probe.content, format=_results_format(probe))
+            parse_query_results(probe.content, format=results_format(probe))
         except (SyntaxError, ValueError) as err:
             self.close()
             raise StoreUnavailable(f"{query_url} is not a SPARQL endpoint: its answer to ASK {{}} is not a SPARQL result ({err})") from err
+        # Graphs no query of clustergraph's dataset may see as a named graph.
+        self.hidden_graphs = self.system_graphs | {MERGED_GRAPH, NO_GRAPH}
+        self._keep_merge()
 
     @classmethod
     def from_settings(cls, settings: Settings) -> RemoteStore:
@@ -212,10 +220,13 @@ class RemoteStore:
         substitutions: dict[str, Term] | None = None,
         prefixes: dict[str, str] | None = None,
     ) -> QueryResult:
-        """Evaluate a query on the remote store; the default graph is the union of the named graphs.
+        """Evaluate a query on the remote store; the default graph is the merge of the named graphs.
 
-        Raises ``QueryError`` (malformed query, or an update), ``Forbidden`` (pragmas,
-        engine functions, a SERVICE call the federation guard refuses), ``QueryTimeout``,
+        A query over several default graphs (``default_graph`` or ``FROM``) is evaluated
+        here, with pyoxigraph, over the merge of those graphs read from the store: the stores
+        give a triple once per graph that has it. Raises ``QueryError`` (malformed query, or
+        an update), ``Forbidden`` (pragmas, engine functions, a SERVICE call the federation
+        guard refuses, or any SERVICE call in a query evaluated here), ``QueryTimeout``,
         ``LimitExceeded`` (the server cut the result) or ``StoreUnavailable``.
         """
         require_plain_sparql(sparql)
@@ -226,7 +237,10 @@ class RemoteStore:
         if body is not sparql:  # checked as sent: given prefixes and bound terms are part of it
             require_plain_sparql(body)
         self.federation.check(body)
-        request = {"query": body, **self._dataset(default_graph, named_graphs, own=has_dataset_clause(body))}
+        dataset = query_dataset(body, default_graphs=default_graph, named_graphs=named_graphs)
+        if several_default_graphs(dataset):
+            return self._query_merged_here(body, dataset)
+        request = {"query": body, **self._dataset(default_graph, named_graphs, own=has_dataset_clause(body), text=body)}
         if form in ("CONSTRUCT", "DESCRIBE"):
             return self._graph_result(self._post(self.query_url, request, GRAPH_RESULTS))
         response = self._post(self.query_url, request, SELECT_RESULTS)
@@ -235,7 +249,20 @@ class RemoteStore:
                 f"the remote store cut the result at {response.headers['x-sparql-maxrows']} rows "
                 "(Virtuoso's ResultSetMaxRows): raise that limit or narrow the query"
             )
-        return _parse_results(response)
+        return parse_results(response)
+
+    def _query_merged_here(self, body: str, dataset: QueryDataset) -> QueryResult:
+        """Evaluate ``body`` with pyoxigraph over ``dataset``'s graphs, read from the store."""
+        if mentions_service(body):
+            raise Forbidden(
+                "a query over several default graphs is evaluated by clustergraph over their merge, "
+                "and such a query cannot call SERVICE; name one default graph or none"
+            )
+        try:
+            scratch, options = merged_dataset(dataset, lambda graph: self.quads(graph=graph))
+            return scratch.query(body, **options)
+        except (SyntaxError, ValueError) as err:
+            raise QueryError(str(err)) from err
 
     def quads(
         self,
@@ -244,15 +271,18 @@ class RemoteStore:
         object: Term | None = None,
         graph: GraphName | None = None,
     ) -> Iterator[Quad]:
-        """The quads of the named graphs matching a pattern, read page by page."""
-        if isinstance(graph, DefaultGraph) or any(isinstance(t, BlankNode) for t in (subject, object, graph)):
-            return iter(())  # nothing is kept in the default graph, and blank nodes cannot be addressed
-        bound = {name: term for name, term in (("s", subject), ("p", predicate), ("o", object), ("g", graph)) if term is not None}
+        """The quads matching a pattern, read page by page: the named graphs' (system graphs left
+        out); the merged default graph's only when ``graph`` is ``DefaultGraph()`` (it is derived)."""
+        if any(isinstance(t, BlankNode) for t in (subject, object, graph)):
+            return iter(())  # blank nodes cannot be addressed
+        bound = {name: term for name, term in (("s", subject), ("p", predicate), ("o", object)) if term is not None}
         values = ""
         if bound:
-            values = f"VALUES ({' '.join('?' + n for n in bound)}) {{ ({' '.join(_nt(t) for t in bound.values())}) }} "
-        where = f"{{ {values}GRAPH ?g {{ ?s ?p ?o }} {self._not_system('?g')} }}"
-        return self._paged_quads(where)
+            values = f"VALUES ({' '.join('?' + n for n in bound)}) {{ ({' '.join(nt(t) for t in bound.values())}) }} "
+        if isinstance(graph, DefaultGraph):
+            return self._paged_quads(f"{{ {values}{self._merged_pattern()} }}")
+        in_graph = f"VALUES ?g {{ {nt(graph)} }} " if graph is not None else ""
+        return self._paged_quads(f"{{ {values}{in_graph}GRAPH ?g {{ ?s ?p ?o }} {self._not_hidden('?g')} }}")
 
     def named_graphs(self) -> list[NamedNode]:
         """The named graphs that hold at least one quad, system graphs left out, sorted."""
@@ -260,8 +290,8 @@ class RemoteStore:
         response = self._post(self.query_url, {"query": "SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"}, SELECT_RESULTS)
         graphs = {
             row["g"]
-            for row in _parse_results(response)
-            if isinstance(row["g"], NamedNode) and row["g"].value not in self.system_graphs and row["g"].value != NO_GRAPH
+            for row in parse_results(response)
+            if isinstance(row["g"], NamedNode) and row["g"].value not in self.hidden_graphs
         }
         found = sorted(graphs, key=lambda g: g.value)
         with self._lock:
@@ -269,29 +299,29 @@ class RemoteStore:
         return found
 
     def count(self) -> int:
-        """The number of quads in the named graphs (system graphs left out)."""
-        sparql = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {self._not_system('?g')} }}"
-        rows = list(_parse_results(self._post(self.query_url, {"query": sparql}, SELECT_RESULTS)))
+        """The number of quads in the named graphs (system graphs and the merge left out)."""
+        sparql = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {self._not_hidden('?g')} }}"
+        rows = list(parse_results(self._post(self.query_url, {"query": sparql}, SELECT_RESULTS)))
         return int(rows[0]["n"].value) if rows and rows[0]["n"] is not None else 0
 
     def dump(self, fmt: RdfFormat, *, graph: GraphName | None = None) -> bytes:
-        """Serialise the dataset (dataset formats), the union of its triples, or one graph."""
-        if graph is not None:
-            quads = self.quads(graph=graph)
-            if fmt.supports_datasets:
-                return serialize(quads, format=fmt)
-            return serialize((Triple(q.subject, q.predicate, q.object) for q in quads), format=fmt)
+        """Serialise the dataset (dataset formats: the named graphs and the merged default graph),
+        the merged default graph (triple formats), or one graph."""
+        if graph is None and not fmt.supports_datasets:
+            graph = DefaultGraph()
+        quads = self.quads(graph=graph)
         if fmt.supports_datasets:
-            return serialize(self.quads(), format=fmt)
-        triples = dict.fromkeys(Triple(q.subject, q.predicate, q.object) for q in self.quads())
-        return serialize(triples, format=fmt)
+            return serialize(quads, format=fmt)
+        return serialize((Triple(q.subject, q.predicate, q.object) for q in quads), format=fmt)
 
     # -- writing -------------------------------------------------------------------------
 
     def update(self, sparql: str) -> None:
-        """Send a SPARQL update as is. Not atomic on every store (Virtuoso applies the
-        operations before a failing one). Raises ``QueryError``, ``Forbidden`` (LOAD,
-        pragmas, engine functions), ``QueryTimeout`` or ``StoreUnavailable``."""
+        """Send a SPARQL update as is (no validation), then make the merged default graph the
+        merge of the named graphs again (a pass over the store: the server's writes go
+        through ``apply``). Not atomic on every store (Virtuoso applies the operations
+        before a failing one). Raises ``QueryError``, ``Forbidden`` (LOAD, pragmas, engine
+        functions), ``QueryTimeout`` or ``StoreUnavailable``."""
         require_update(sparql)
         require_plain_sparql(sparql)
         self.federation.check(sparql)
@@ -299,6 +329,7 @@ class RemoteStore:
             self._write(sparql)
         finally:
             self._forget_graphs()
+        self._rebuild_merge()
 
     def apply(
         self,
@@ -307,23 +338,25 @@ class RemoteStore:
         remove: Sequence[Quad] = (),
         clear_graphs: Sequence[NamedNode] = (),
     ) -> None:
-        """Clear graphs, remove quads, then add quads; on any failure undo what was done and raise.
+        """Clear graphs, remove quads, then add quads, the merged default graph kept in step
+        (``store.merge``); on any failure undo what was done and raise.
 
-        Raises ``InputError`` (before writing anything) for blank nodes or quads in the
-        default graph, else the error of the failed request (``QueryError``,
-        ``QueryTimeout``, ``StoreUnavailable``...). If undoing fails too, raises
-        ``StoreUnavailable`` saying the graphs may be half-written.
+        Raises ``InputError`` (before writing anything) for blank nodes, else the error of
+        the failed request (``QueryError``, ``QueryTimeout``, ``StoreUnavailable``...). If
+        undoing fails too, raises ``StoreUnavailable`` saying the graphs may be half-written.
         """
         add = list(dict.fromkeys(add))
         remove = list(dict.fromkeys(remove))
         clear = list(dict.fromkeys(clear_graphs))
         for q in (*add, *remove):
-            _check_writable(q)
+            check_writable(q)
         if not (add or remove or clear):
             return
         cleared = set(clear)
         # What the store holds now, as far as the change touches it: enough to put it back.
         saved = self._quads_of(clear)
+        change = merge_change(add, remove, clear, cleared=saved, holders=self._holders)
+        add, remove = change.add, change.remove
         kept_remove = [q for q in remove if q.graph_name not in cleared]
         kept_add = [q for q in add if q.graph_name not in cleared]
         existing = self._existing(kept_remove + kept_add)
@@ -331,8 +364,7 @@ class RemoteStore:
         were_new = [q for q in kept_add if q not in existing]
         try:
             self._clear(clear)
-            for chunk in self._chunks(remove):
-                self._write(f"DELETE DATA {{ {chunk} }}")
+            self._delete(remove)
             for chunk in self._chunks(add):
                 self._write(f"INSERT DATA {{ {chunk} }}")
         except ClusterGraphError as failure:
@@ -350,8 +382,7 @@ class RemoteStore:
         """Put the touched graphs back as they were; raise ``StoreUnavailable`` if that fails too."""
         try:
             self._clear(clear)
-            for chunk in self._chunks(were_new):
-                self._write(f"DELETE DATA {{ {chunk} }}")
+            self._delete(were_new)
             for chunk in self._chunks(saved + was_there):
                 self._write(f"INSERT DATA {{ {chunk} }}")
         except ClusterGraphError as err:
@@ -364,35 +395,114 @@ class RemoteStore:
     def _clear(self, graphs: Sequence[NamedNode]) -> None:
         """``CLEAR SILENT GRAPH`` (not DROP: Virtuoso only drops graphs made with CREATE), 50 to a request."""
         for start in range(0, len(graphs), 50):
-            self._write(" ;\n".join(f"CLEAR SILENT GRAPH {_nt(g)}" for g in graphs[start : start + 50]))
+            self._write(" ;\n".join(f"CLEAR SILENT GRAPH {nt(g)}" for g in graphs[start : start + 50]))
 
     def _quads_of(self, graphs: Sequence[NamedNode]) -> list[Quad]:
         """Every quad of ``graphs``, read in one paged query per 50 graphs."""
         found: list[Quad] = []
         for start in range(0, len(graphs), 50):
-            values = " ".join(_nt(g) for g in graphs[start : start + 50])
-            found.extend(self._paged_quads(f"{{ VALUES ?g {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} {self._not_system('?g')} }}"))
+            values = " ".join(nt(g) for g in graphs[start : start + 50])
+            found.extend(self._paged_quads(f"{{ VALUES ?g {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} {self._not_hidden('?g')} }}"))
         return found
 
     def _existing(self, quads: list[Quad]) -> set[Quad]:
-        """Which of ``quads`` the store holds (asked in batches, by row number)."""
-        found: set[Quad] = set()
-        for batch in self._batches(quads, max(1, self.chunk_quads // 2)):
-            rows = " ".join(
-                f"({i} {_nt(q.subject)} {_nt(q.predicate)} {_nt(q.object)} {_nt(q.graph_name)})" for i, q in enumerate(batch)
-            )
-            sparql = f"SELECT ?i WHERE {{ VALUES (?i ?s ?p ?o ?g) {{ {rows} }} GRAPH ?g {{ ?s ?p ?o }} }}"
-            for row in _parse_results(self._post(self.query_url, {"query": sparql}, SELECT_RESULTS)):
-                found.add(batch[int(row["i"].value)])
+        """Which of ``quads`` the store holds (the merged default graph's included)."""
+        named = [q for q in quads if not isinstance(q.graph_name, DefaultGraph)]
+        merged = [q for q in quads if isinstance(q.graph_name, DefaultGraph)]
+        found = {named[i] for i, _row in self._matching(named, "GRAPH ?g { ?s ?p ?o }", with_graph=True)}
+        found |= {merged[i] for i, _row in self._matching(merged, self._merged_pattern())}
         return found
 
+    def _holders(self, triples: Sequence[TripleKey]) -> dict[TripleKey, list[NamedNode]]:
+        """The named graphs (system graphs left out) that state each of ``triples``."""
+        quads = [Quad(*t) for t in triples]
+        held: dict[TripleKey, list[NamedNode]] = {}
+        for i, row in self._matching(quads, f"GRAPH ?g {{ ?s ?p ?o }} {self._not_hidden('?g')}", select="?i ?g"):
+            held.setdefault(triples[i], []).append(row["g"])
+        return held
+
+    def _matching(self, quads: Sequence[Quad], pattern: str, *, with_graph: bool = False, select: str = "?i") -> Iterator[tuple[int, dict]]:
+        """The rows of ``pattern`` (over ``?s ?p ?o``, and ``?g`` if ``with_graph``) for each
+        of ``quads``, as (index in ``quads``, row), asked in batches.
+
+        Language-tagged objects are matched by lexical form and tag: Virtuoso 7.2 matches
+        nothing for a ``VALUES`` block that holds more than one of them.
+        """
+        index = {q: i for i, q in enumerate(quads)}
+        tagged = [q for q in quads if isinstance(q.object, Literal) and q.object.language]
+        plain = [q for q in quads if not (isinstance(q.object, Literal) and q.object.language)]
+        graph_var = " ?g" if with_graph else ""
+        for objects, rows_of, match in (
+            ("?o", plain, ""),
+            ("?lex ?lang", tagged, "FILTER (isLiteral(?o) && STR(?o) = ?lex && LCASE(LANG(?o)) = ?lang)"),
+        ):
+            for batch in self._batches(rows_of, max(1, self.chunk_quads // 2)):
+                rows = " ".join(
+                    f"({index[q]} {nt(q.subject)} {nt(q.predicate)} "
+                    + (nt(q.object) if not match else f"{nt(Literal(q.object.value))} {nt(Literal(q.object.language.lower()))}")
+                    + (f" {nt(q.graph_name)}" if with_graph else "")
+                    + ")"
+                    for q in batch
+                )
+                sparql = f"SELECT {select} WHERE {{ VALUES (?i ?s ?p {objects}{graph_var}) {{ {rows} }} {pattern} {match} }}"
+                for row in parse_results(self._post(self.query_url, {"query": sparql}, SELECT_RESULTS)):
+                    yield int(row["i"].value), row
+
+    def _delete(self, quads: Sequence[Quad]) -> None:
+        """``DELETE DATA`` in chunks; what a chunk left behind is deleted quad by quad.
+
+        Virtuoso 7.2 was seen to keep a long non-ASCII literal that a chunk of many quads
+        deleted (and to delete it when asked alone), so every chunk is checked.
+        """
+        for batch in self._batches(quads, self.chunk_quads):
+            for chunk in self._chunks(batch):
+                self._write(f"DELETE DATA {{ {chunk} }}")
+            for left in self._existing(batch) if self.dialect == "virtuoso" else ():
+                for chunk in self._chunks([left]):
+                    self._write(f"DELETE DATA {{ {chunk} }}")
+
     def _chunks(self, quads: Sequence[Quad]) -> Iterator[str]:
-        """``GRAPH <g> { ... }`` blocks for ``INSERT DATA`` / ``DELETE DATA``, one request each."""
+        """``GRAPH <g> { ... }`` blocks for ``INSERT DATA`` / ``DELETE DATA``, one request each
+        (the merged default graph: ``MERGED_GRAPH`` on Virtuoso, else the store's default graph)."""
         for batch in self._batches(quads, self.chunk_quads):
             by_graph: dict[str, list[str]] = {}
             for q in batch:
-                by_graph.setdefault(_nt(q.graph_name), []).append(f"{_nt(q.subject)} {_nt(q.predicate)} {_nt(q.object)} .")
-            yield "\n".join(f"GRAPH {graph} {{\n" + "\n".join(lines) + "\n}" for graph, lines in by_graph.items())
+                if isinstance(q.graph_name, DefaultGraph):
+                    graph = nt(NamedNode(MERGED_GRAPH)) if self.dialect == "virtuoso" else ""
+                else:
+                    graph = nt(q.graph_name)
+                by_graph.setdefault(graph, []).append(f"{nt(q.subject)} {nt(q.predicate)} {nt(q.object)} .")
+            yield "\n".join(
+                f"GRAPH {graph} {{\n" + "\n".join(lines) + "\n}" if graph else "\n".join(lines) for graph, lines in by_graph.items()
+            )
+
+    def _merged_pattern(self) -> str:
+        """The triple pattern ``?s ?p ?o`` over the merged default graph (in a query without dataset parameters)."""
+        return f"GRAPH {nt(NamedNode(MERGED_GRAPH))} {{ ?s ?p ?o }}" if self.dialect == "virtuoso" else "?s ?p ?o"
+
+    def _rebuild_merge(self) -> None:
+        """Make the merged default graph exactly the merge of the named graphs (two updates)."""
+        target = f"GRAPH {nt(NamedNode(MERGED_GRAPH))} {{ ?s ?p ?o }}" if self.dialect == "virtuoso" else "?s ?p ?o"
+        try:
+            self._write(f"INSERT {{ {target} }} WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {self._not_hidden('?g')} }}")
+            self._write(
+                f"DELETE {{ {target} }} WHERE {{ {self._merged_pattern()} "
+                f"FILTER NOT EXISTS {{ GRAPH ?g {{ ?s ?p ?o }} {self._not_hidden('?g')} }} }}"
+            )
+        finally:
+            self._forget_graphs()
+
+    def _keep_merge(self) -> None:
+        """Build the merged default graph of a store that has named graphs but no merge yet
+        (written by an older version or by another client); a store with a merge is left alone."""
+        has_merge = f"ASK {{ {self._merged_pattern()} }}"
+        has_named = f"ASK {{ GRAPH ?g {{ ?s ?p ?o }} {self._not_hidden('?g')} }}"
+        if bool(self._ask(has_merge)) or not bool(self._ask(has_named)):
+            return
+        self._rebuild_merge()
+
+    def _ask(self, sparql: str) -> bool:
+        return bool(parse_results(self._post(self.query_url, {"query": sparql}, SELECT_RESULTS)))
 
     def _batches(self, quads: Sequence[Quad], limit: int) -> Iterator[list[Quad]]:
         """Batches of at most ``limit`` quads and about ``chunk_bytes`` characters.
@@ -409,7 +519,7 @@ class RemoteStore:
             seen: dict[tuple, Literal] = {}
             size = 0
             for q in pending:
-                key = _conflict_key(q.object)
+                key = conflict_key(q.object)
                 if key is not None and seen.get(key, q.object) != q.object:
                     deferred.append(q)
                     continue
@@ -439,35 +549,33 @@ class RemoteStore:
             return cached[1]
         return self.named_graphs()
 
-    def _not_system(self, var: str) -> str:
-        if not self.system_graphs:
-            return ""
-        return f"FILTER ({var} NOT IN ({', '.join(_nt(NamedNode(g)) for g in sorted(self.system_graphs))}))"
+    def _not_hidden(self, var: str) -> str:
+        """A filter that leaves out the system graphs and the merge (``var`` is a graph name)."""
+        return f"FILTER ({var} NOT IN ({', '.join(nt(NamedNode(g)) for g in sorted(self.hidden_graphs))}))"
 
-    def _dataset(self, default_graph: Sequence[str] | None, named_graphs: Sequence[str] | None, *, own: bool) -> dict:
-        """Protocol parameters that give a query clustergraph's dataset: the union of the
-        named graphs as the default graph, and the named graphs for GRAPH.
+    def _dataset(self, default_graph: Sequence[str] | None, named_graphs: Sequence[str] | None, *, own: bool, text: str = "") -> dict:
+        """Protocol parameters that give a query clustergraph's dataset: the merged default
+        graph as the default graph, and the named graphs for GRAPH.
 
-        Graphs given here are passed on as they are. Otherwise Virtuoso is left alone:
-        its default graph is the union already, and every way of restricting its dataset
-        (``default-graph-uri``, ``named-graph-uri``, ``input:*-graph-exclude`` pragmas)
-        was measured to give wrong answers to ordinary queries (joins with property
-        paths come back empty, ``ASK { GRAPH <absent> {...} }`` comes back true), so its
-        system graphs stay visible to queries that range over everything. Other stores
-        get the named graphs (system graphs left out) as both lists. A query with its
-        own FROM / FROM NAMED keeps it.
+        Graphs given here are passed on as they are, and a query with its own FROM /
+        FROM NAMED keeps it. Otherwise stores with a default graph of their own need no
+        parameters (the merge is that graph). Virtuoso gets ``MERGED_GRAPH`` and the named
+        graphs (system graphs left out): with ``default-graph-uri`` alone it lets
+        ``GRAPH ?g`` range over every graph, the merge and its system graphs included,
+        and ``GRAPH <iri>`` over none; and with ``named-graph-uri`` it answers a pattern
+        ``GRAPH <iri> { }`` for a graph not in the list as if the group were empty (one
+        solution), so the graphs the query names are added to the list (measured on 7.2.5).
         """
         params: dict[str, list[str]] = {}
         if default_graph is not None:
             params["default-graph-uri"] = list(default_graph) or [NO_GRAPH]
         if named_graphs is not None:
             params["named-graph-uri"] = list(named_graphs) or [NO_GRAPH]
-        if self.dialect == "virtuoso" or own:
+        if self.dialect != "virtuoso" or own or params:
             return params
-        graphs = [g.value for g in self._data_graphs()] or [NO_GRAPH]
-        params.setdefault("default-graph-uri", graphs)
-        params.setdefault("named-graph-uri", graphs)
-        return params
+        named = dict.fromkeys(g.value for g in self._data_graphs())
+        named.update((iri, None) for iri in graph_iris(text) if iri not in self.hidden_graphs)
+        return {"default-graph-uri": [MERGED_GRAPH], "named-graph-uri": list(named) or [NO_GRAPH]}
 
     def _paged_quads(self, where: str) -> Iterator[Quad]:
         """Run ``SELECT ?s ?p ?o ?g WHERE ...`` to the end, whatever the server's row cap.
@@ -477,19 +585,19 @@ class RemoteStore:
         """
         page = self.page_size if self._max_rows is None else min(self.page_size, self._max_rows)
         response = self._post(self.query_url, {"query": f"SELECT ?s ?p ?o ?g WHERE {where} LIMIT {page}"}, SELECT_RESULTS)
-        rows = _rows(response)
+        rows = result_rows(response)
         if len(rows) < page and not self._truncated(response):
-            yield from (_quad(row) for row in rows)
+            yield from (quad_of(row) for row in rows)
             return
         offset = 0
         while True:
             page = self.page_size if self._max_rows is None else min(self.page_size, self._max_rows)
             sparql = f"SELECT ?s ?p ?o ?g WHERE {where} ORDER BY ?g ?s ?p ?o LIMIT {page} OFFSET {offset}"
             response = self._post(self.query_url, {"query": sparql}, SELECT_RESULTS)
-            rows = _rows(response)
+            rows = result_rows(response)
             if self._truncated(response) and len(rows) < page and self._max_rows < page:
                 continue  # the cap is now known and smaller than the page: ask again with pages that fit
-            yield from (_quad(row) for row in rows)
+            yield from (quad_of(row) for row in rows)
             if len(rows) < page:
                 return
             offset += len(rows)
@@ -535,183 +643,9 @@ class RemoteStore:
             ) from err
         except httpx.HTTPError as err:
             raise StoreUnavailable(f"cannot reach the remote store at {url}: {err}") from err
-        _raise_for_status(response, url)
+        raise_for_status(response, url)
         if response.headers.get("x-sql-state"):  # Virtuoso's "anytime" partial answer
             raise QueryTimeout(
                 f"the remote store gave a partial answer: {response.headers.get('x-sql-message', 'time limit reached')}"
             )
         return response
-
-
-# -- module helpers ------------------------------------------------------------------------
-
-
-def _raise_for_status(response: httpx.Response, url: str) -> None:
-    """Map an HTTP error of the store to ``QueryError`` (the request's fault), ``QueryTimeout``,
-    ``LimitExceeded`` or ``StoreUnavailable`` (the store's or its configuration's fault)."""
-    status = response.status_code
-    if status < 400:
-        return
-    message = _server_message(response.text)
-    if status in (401, 407):
-        raise StoreUnavailable(f"the remote store at {url} refused the credentials (HTTP {status}): check CLUSTERGRAPH_STORE_USER, _PASSWORD and _AUTH")
-    if status == 403:
-        raise StoreUnavailable(f"the remote store at {url} refused access (HTTP 403): {message}")
-    if status in (404, 405):
-        raise StoreUnavailable(f"no SPARQL endpoint at {url} (HTTP {status})")
-    if status in (408, 504):
-        raise QueryTimeout(f"the remote store timed out (HTTP {status}): {message}")
-    if status in (413, 414, 431):
-        raise LimitExceeded(f"the request was too large for the remote store (HTTP {status})")
-    if status < 500 and status != 429:
-        raise QueryError(f"the remote store refused the request: {message}")
-    virtuoso = _VIRTUOSO_ERROR.search(response.text)
-    if virtuoso:
-        state, code = virtuoso.groups()
-        lowered = message.lower()
-        if state.startswith("S1T") or code.startswith("SR171") or "timed out" in lowered or "estimated execution time" in lowered:
-            raise QueryTimeout(f"the remote store stopped the request: {message}")
-        if "permission" in lowered or "access denied" in lowered or "security" in lowered:
-            raise StoreUnavailable(f"the remote store refused access: {message}")
-        if state[:2] in ("22", "37", "07", "21", "42", "S0"):  # data, syntax and semantic errors of the request
-            raise QueryError(f"the remote store refused the request: {message}")
-    raise StoreUnavailable(f"the remote store failed (HTTP {status}): {message}")
-
-
-def _server_message(text: str) -> str:
-    """The store's own explanation, without the echo of the request that Virtuoso appends."""
-    text = text.split("\nSPARQL query:", 1)[0]
-    text = re.sub(r"<[^>]+>", " ", text)  # HTML error pages
-    text = " ".join(text.split())
-    return text[:500] or "no message"
-
-
-def _results_format(response: httpx.Response) -> QueryResultsFormat:
-    fmt = formats.lookup(response.headers.get("content-type", "")) or formats.lookup("json")
-    if fmt.kind is not formats.Kind.RESULTS or fmt.oxigraph is None:
-        raise StoreUnavailable(f"the remote store answered with {fmt.media_type}, not SPARQL results")
-    return fmt.oxigraph
-
-
-def _parse_results(response: httpx.Response):
-    """SELECT/ASK answer as pyoxigraph ``QuerySolutions`` / ``QueryBoolean``, Virtuoso's JSON quirks smoothed."""
-    fmt = _results_format(response)
-    content = response.content
-    if fmt == QueryResultsFormat.JSON:
-        content = json.dumps(_normal_json(_load_json(content))).encode()
-    try:
-        return parse_query_results(content, format=fmt)
-    except (SyntaxError, ValueError) as err:
-        raise StoreUnavailable(f"unreadable answer from the remote store: {err}") from err
-
-
-def _load_json(content: bytes) -> dict:
-    try:
-        return json.loads(content)
-    except ValueError as err:
-        raise StoreUnavailable(f"unreadable answer from the remote store: {err}") from err
-
-
-def _normal_json(doc: dict) -> dict:
-    """Fix what Virtuoso writes differently: ``typed-literal``, booleans as 1/0,
-    ``nodeID://`` blank node labels, non-canonical literals."""
-    if "boolean" in doc:
-        value = doc["boolean"]
-        doc["boolean"] = value.strip().lower() in ("true", "1") if isinstance(value, str) else bool(value)
-        return doc
-    for binding in doc.get("results", {}).get("bindings", []):
-        for value in binding.values():
-            _normal_term(value)
-    return doc
-
-
-def _normal_term(value: dict) -> None:
-    kind = value.get("type")
-    if kind == "typed-literal":
-        value["type"] = kind = "literal"
-    if kind == "bnode":
-        value["value"] = _bnode_id(value["value"])
-    elif kind == "literal" and "datatype" in value:
-        value["value"] = canonical_value(value["value"], value["datatype"])
-
-
-def _rows(response: httpx.Response) -> list[dict]:
-    bindings = _load_json(response.content).get("results", {}).get("bindings")
-    if bindings is None:
-        raise StoreUnavailable("unreadable answer from the remote store: no result bindings")
-    return bindings
-
-
-def _quad(row: dict) -> Quad:
-    return Quad(_term(row["s"]), _term(row["p"]), _term(row["o"]), _term(row["g"]))
-
-
-def _term(value: dict):
-    kind = value["type"]
-    if kind == "uri":
-        return NamedNode(value["value"])
-    if kind == "bnode":
-        return BlankNode(_bnode_id(value["value"]))
-    language = value.get("xml:lang") or value.get("lang")
-    if language:
-        return Literal(value["value"], language=language.lower())
-    datatype = value.get("datatype")
-    if datatype and datatype != XSD_STRING:
-        return Literal(canonical_value(value["value"], datatype), datatype=NamedNode(datatype))
-    return Literal(value["value"])
-
-
-def _bnode_id(label: str) -> str:
-    """A valid blank node id from a store's label (Virtuoso: ``nodeID://b10003``)."""
-    ident = re.sub(r"[^A-Za-z0-9_]", "_", label)
-    return ident if ident[:1].isalpha() else "b" + ident
-
-
-_CANON_STORE = OxStore()
-_CANON_LOCK = threading.Lock()
-_CANON_S = NamedNode("urn:x-clustergraph:s")
-
-
-@lru_cache(maxsize=100_000)
-def canonical_value(value: str, datatype: str) -> str:
-    """The lexical form pyoxigraph stores a typed literal with ("1.0E2"^^xsd:double -> "100").
-
-    Stores normalise differently (Virtuoso: "100.0", booleans as "1"); putting the
-    literal through pyoxigraph's own store gives exactly the embedded store's form.
-    """
-    if not datatype.startswith(XSD) or datatype == XSD_STRING:
-        return value
-    with _CANON_LOCK:
-        _CANON_STORE.add(Quad(_CANON_S, _CANON_S, Literal(value, datatype=NamedNode(datatype))))
-        stored = next(iter(_CANON_STORE)).object
-        _CANON_STORE.clear()
-    return stored.value
-
-
-def _nt(term) -> str:
-    """A term in N-Triples syntax (valid SPARQL, so nothing is pasted in as text).
-
-    Integral xsd:decimal values get a ".0": Virtuoso would store "100"^^xsd:decimal as an integer.
-    """
-    if isinstance(term, Literal) and term.datatype.value == XSD_DECIMAL and _INTEGER_LEXICAL.match(term.value):
-        return str(Literal(term.value + ".0", datatype=term.datatype))
-    return str(term)
-
-
-_YEAR_MONTH = re.compile(r"^(-?[0-9]{4,})(?:-([0-9]{2}))?(Z|[+-][0-9]{2}:[0-9]{2})?$")
-
-
-def _conflict_key(term) -> tuple | None:
-    """The value under which Virtuoso merges constants of one request (gYear / gYearMonth only)."""
-    if isinstance(term, Literal) and term.datatype.value in (XSD + "gYear", XSD + "gYearMonth"):
-        match = _YEAR_MONTH.match(term.value)
-        if match:
-            return (match.group(1), match.group(2) or "01", match.group(3) or "")
-    return None
-
-
-def _check_writable(q: Quad) -> None:
-    if isinstance(q.graph_name, DefaultGraph):
-        raise InputError(f"{q.subject} {q.predicate} {q.object}: a remote store keeps every fact in a named graph (its source)")
-    if any(isinstance(t, BlankNode) for t in (q.subject, q.object, q.graph_name)):
-        raise InputError(f"{q}: blank nodes cannot be written to a remote store (skolemise the data first)")

@@ -9,7 +9,9 @@ must be done on the text, with the project's lexer (``clustergraph.query.sparql_
   ``bif:getenv``, any stored procedure) and ``LOAD``; ``SERVICE`` goes through the
   federation guard (``clustergraph.query.guard``) like every other request;
 - pre-bind variables with a ``VALUES`` block at the start of the WHERE clause, since the
-  protocol has no way to send bindings.
+  protocol has no way to send bindings;
+- find the graphs that ``GRAPH`` clauses name, which Virtuoso must be sent as named graphs
+  (``graph_iris``).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from clustergraph.errors import Forbidden, QueryError
 from clustergraph.query.sparql_text import (
     QUERY_FORMS,
     Token,
+    declared_prefixes,
     request_form,
     tokens,
     unescape_iri,
@@ -139,3 +142,29 @@ def prefix_lines(prefixes: Mapping[str, str]) -> str:
             raise QueryError(f"bad prefix IRI {iri!r}: {err}") from err
         lines.append(f"PREFIX {name}: {node}\n")
     return "".join(lines)
+
+
+_LOCAL_ESCAPE = re.compile(r"\\(.)")
+
+
+def graph_iris(text: str) -> list[str]:
+    """The absolute IRIs that a query's ``GRAPH`` clauses name, written as IRIs or as prefixed
+    names of its prologue (others, and graph variables, are left out), each once."""
+    if "graph" not in text.lower():
+        return []
+    prefixes = declared_prefixes(text)
+    toks = tokens(text)
+    found: dict[str, None] = {}
+    for tok, target in zip(toks, toks[1:]):
+        if tok.keyword != "GRAPH":
+            continue
+        iri = None
+        if target.kind == "iri":
+            iri = unescape_iri(target.text)
+        elif target.kind == "pname":
+            prefix, _, local = target.text.partition(":")
+            if prefix in prefixes:
+                iri = prefixes[prefix] + _LOCAL_ESCAPE.sub(r"\1", local)
+        if iri is not None and ":" in iri:
+            found[iri] = None
+    return list(found)

@@ -53,6 +53,7 @@ from clustergraph.catalog.query import SLUG_PATTERN, Catalog
 from clustergraph.web import api_docs
 from clustergraph.web.deps import SettingsDep, StoreDep
 from clustergraph.web.errors import PROBLEM_JSON
+from clustergraph.web.requests import etag_matches
 
 PREFIX = "/api/v1"
 JSON = "application/json"
@@ -191,16 +192,6 @@ def _etag(request: Request, version: str, variant: str) -> str:
     return '"' + hashlib.sha256(key.encode("utf-8")).hexdigest()[:32] + '"'
 
 
-def _matches(if_none_match: str | None, etag: str) -> bool:
-    """RFC 9110 weak comparison of ``If-None-Match`` against our ETag."""
-    if not if_none_match:
-        return False
-    if if_none_match.strip() == "*":
-        return True
-    ours = etag.removeprefix("W/")
-    return any(tag.strip().removeprefix("W/") == ours for tag in if_none_match.split(","))
-
-
 def _context_url(request: Request, settings) -> str:
     if settings.public_url:
         return settings.public_url.rstrip("/") + f"{PREFIX}/context.jsonld"
@@ -221,7 +212,7 @@ def respond(
         "Cache-Control": f"public, max-age={settings.api_cache_seconds}",
         "Vary": "Accept",
     }
-    if _matches(request.headers.get("if-none-match"), etag):
+    if etag_matches(request.headers.get("if-none-match"), etag):
         return Response(status_code=304, headers=headers)
     result = build(Catalog(store, settings.base_iri))
     body = result.model_dump(mode="json") if isinstance(result, BaseModel) else result
@@ -236,9 +227,9 @@ def respond(
 
 
 @router.get("/docs", include_in_schema=False, response_class=HTMLResponse)
-def api_reference(request: Request) -> HTMLResponse:
-    """The API reference for people: every operation with its parameters and an example."""
-    return HTMLResponse(api_docs.render(request.app.openapi(), PREFIX))
+def api_reference(request: Request, settings: SettingsDep) -> HTMLResponse:
+    """The API reference for people: every operation with its parameters, an example and a form to try it."""
+    return api_docs.page(request, settings, request.app.openapi(), PREFIX)
 
 
 @router.get(
@@ -262,9 +253,8 @@ def api_context(request: Request, store: StoreDep, settings: SettingsDep) -> Res
     summary="List clusters",
     description="Clusters and networks, filtered and paginated, ordered by name (then IRI). Filters combine "
     "with AND. `technology` also finds clusters tagged with a narrower technology; `city` matches the "
-    "place where the cluster (else its managing body) is based, by name or id; `q` looks in names, "
-    "descriptions and the names of technologies, innovation fields, city and managing body. Unknown "
-    "filter ids give an empty page.",
+    "place where the cluster (else its managing body) is based, by name or id; `q` is the search of "
+    "`/search`: its cluster hits, in its order. Unknown filter ids give an empty page.",
     responses=_responses(Page[ClusterSummary]),
 )
 def list_clusters(

@@ -1,6 +1,10 @@
-"""The API reference at ``/api/v1/docs``: one server-rendered HTML page made from the app's
-OpenAPI document. No JavaScript and nothing from another host (unlike Swagger UI from a
-CDN); every text from the document is escaped."""
+"""The API reference at ``/api/v1/docs``: a page of the site (same layout and menu) made from
+the app's OpenAPI document, in English or German, with a "try it" form under every operation.
+
+Nothing comes from another host (unlike Swagger UI from a CDN). The forms work without
+JavaScript (they send a plain GET to the API); with ``/static/api-try.js`` the answer shows
+on the page. Every text from the document is escaped.
+"""
 
 from __future__ import annotations
 
@@ -8,10 +12,19 @@ import json
 import re
 from html import escape
 
-INTRO = """
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+
+from clustergraph.pages.api_texts import api_text
+from clustergraph.settings import Settings
+from clustergraph.web.pages import html, page_context
+
+INTRO = {
+    "en": """
 <p>JSON for portals: clusters and networks of North Rhine-Westphalia, their actors, innovation
 fields, technologies, labels, programmes, events and sources, and cross-cluster matching.
-The machine-readable description is <a href="/openapi.json">/openapi.json</a>.</p>
+The machine-readable description is <a href="/openapi.json">/openapi.json</a>. Each operation
+has a form: <strong>Send</strong> calls this server and shows the answer below the form.</p>
 <ul>
 <li><strong>Ids.</strong> Every resource has a short <code>id</code> (the last segment of its IRI,
 unique within its kind) and its graph <code>iri</code>, which dereferences to the resource's page
@@ -30,63 +43,185 @@ vocabulary.</li>
 404 for an unknown id, 406 for an unacceptable <code>Accept</code>, 422 for a bad parameter
 (with <code>errors</code> naming it), 500 for a fault on our side.</li>
 </ul>
-"""
+""",
+    "de": """
+<p>JSON für Portale: Cluster und Netzwerke in Nordrhein-Westfalen, ihre Akteure, Innovationsfelder,
+Technologien, Label, Programme, Veranstaltungen und Quellen sowie der Abgleich zwischen Clustern.
+Die maschinenlesbare Beschreibung steht unter <a href="/openapi.json">/openapi.json</a>. Zu jeder
+Operation gibt es ein Formular: <strong>Senden</strong> ruft diesen Server auf und zeigt die Antwort
+unter dem Formular.</p>
+<ul>
+<li><strong>IDs.</strong> Jede Ressource hat eine kurze <code>id</code> (das letzte Segment ihrer IRI,
+eindeutig innerhalb ihrer Art) und ihre <code>iri</code> im Graphen, die zur Seite und zum RDF der
+Ressource führt.</li>
+<li><strong>Listen</strong> kommen als <code>{data, count, limit, offset}</code>: <code>count</code> ist die
+Gesamtzahl, <code>limit</code> liegt zwischen 1 und 100 (Vorgabe 20), die Reihenfolge ist stabil (nach Name,
+sofern eine Route nichts anderes sagt), und eine Seite hinter dem Ende ist leer.</li>
+<li><strong>JSON-LD.</strong> <code>Accept: application/ld+json</code> oder <code>?format=jsonld</code>
+liefert dasselbe Dokument mit einem <code>@context</code>-Verweis auf
+<a href="{prefix}/context.jsonld">{prefix}/context.jsonld</a>: Es liest sich als RDF im Vokabular des
+Graphen.</li>
+<li><strong>Caching.</strong> Antworten tragen ein <code>ETag</code> und
+<code>Cache-Control: public, max-age=N</code>; mit <code>If-None-Match</code> kommt
+<code>304 Not Modified</code>, solange sich die Daten nicht ändern.</li>
+<li><strong>Fehler</strong> sind RFC-9457-Problemdetails (<code>application/problem+json</code>):
+404 für eine unbekannte ID, 406 für ein unerfüllbares <code>Accept</code>, 422 für einen falschen Parameter
+(<code>errors</code> nennt ihn), 500 für einen Fehler auf unserer Seite.</li>
+</ul>
+""",
+}
 
-STYLE = """
-body { font-family: system-ui, sans-serif; max-width: 60rem; margin: 1rem auto; padding: 0 1rem;
-       line-height: 1.5; color: #1a1a1a; background: #fff; }
-h2 { margin-top: 2.5rem; border-top: 1px solid #ccc; padding-top: 1rem; }
-code, pre { font-family: ui-monospace, monospace; }
-pre { background: #f4f4f4; padding: .75rem; overflow-x: auto; font-size: .85rem; }
-table { border-collapse: collapse; width: 100%; }
-th, td { text-align: left; border-bottom: 1px solid #ddd; padding: .3rem .5rem; vertical-align: top; }
-a { color: #0645ad; }
-a:focus, a:hover { outline: 2px solid #0645ad; }
-"""
+WORDS = {
+    "en": {
+        "title": "Portal API",
+        "operations": "Operations",
+        "parameter": "parameter",
+        "in": "in",
+        "values": "values",
+        "meaning": "meaning",
+        "none": "No parameters.",
+        "statuses": "Statuses",
+        "example": "Example response",
+        "try": "Try it",
+        "send": "Send",
+        "answer": "Answer",
+        "required": "required",
+    },
+    "de": {
+        "title": "Portal-API",
+        "operations": "Operationen",
+        "parameter": "Parameter",
+        "in": "in",
+        "values": "Werte",
+        "meaning": "Bedeutung",
+        "none": "Keine Parameter.",
+        "statuses": "Statuscodes",
+        "example": "Beispielantwort",
+        "try": "Ausprobieren",
+        "send": "Senden",
+        "answer": "Antwort",
+        "required": "Pflichtangabe",
+    },
+}
 
 
-def render(spec: dict, prefix: str) -> str:
+def page(request: Request, settings: Settings, spec: dict, prefix: str) -> HTMLResponse:
     """The reference page for the operations under ``prefix`` in the OpenAPI ``spec``."""
+    ctx = page_context(request, settings)
+    return html(ctx, "page_api_docs.html", body=render(spec, prefix, ctx.lang), title=WORDS[_lang(ctx.lang)]["title"])
+
+
+def render(spec: dict, prefix: str, lang: str = "en") -> str:
+    """The inner HTML of the reference (headings, operations, forms) in ``lang``."""
+    lang = _lang(lang)
+    words = WORDS[lang]
     schemas = spec.get("components", {}).get("schemas", {})
     operations = [
         (path, op) for path, ops in spec.get("paths", {}).items() if path.startswith(prefix) for op in [ops.get("get")] if op
     ]
     toc = "".join(
-        f'<li><a href="#{_anchor(path)}"><code>GET {escape(path)}</code></a> {escape(op.get("summary", ""))}</li>'
+        f'<li><a href="#{_anchor(path)}"><code>GET {escape(path)}</code></a> {_text(op.get("summary", ""), lang)}</li>'
         for path, op in operations
     )
-    sections = "".join(_operation(path, op, schemas) for path, op in operations)
-    title = escape(spec.get("info", {}).get("title", "API"))
+    sections = "".join(_operation(path, op, schemas, lang) for path, op in operations)
     return (
-        f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
-        f'<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{title} portal API</title><style>{STYLE}</style></head><body><main>"
-        f"<h1>{title} portal API <small>{escape(prefix)}</small></h1>"
-        f"{INTRO.replace('{prefix}', escape(prefix))}<nav aria-label=\"Operations\"><ul>{toc}</ul></nav>"
-        f"{sections}</main></body></html>"
+        f"<h1>{escape(words['title'])} <small><code>{escape(prefix)}</code></small></h1>"
+        f"{INTRO[lang].replace('{prefix}', escape(prefix))}"
+        f'<nav aria-label="{escape(words["operations"])}"><ul class="api-toc">{toc}</ul></nav>{sections}'
     )
 
 
-def _operation(path: str, op: dict, schemas: dict) -> str:
-    params = "".join(
-        "<tr><td><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td></tr>".format(
-            escape(p.get("name", "")), escape(p.get("in", "")), escape(_type(p.get("schema", {}), schemas)), _inline(p.get("description", ""))
+def _lang(lang: str) -> str:
+    return "de" if lang == "de" else "en"
+
+
+def _text(text: str, lang: str) -> str:
+    """``text`` in ``lang`` (escaped, `backticks` as code); English is tagged where it stays."""
+    shown, shown_lang = api_text(text, lang)
+    inner = _inline(shown)
+    return f'<span lang="{shown_lang}">{inner}</span>' if shown_lang != lang else inner
+
+
+def _operation(path: str, op: dict, schemas: dict, lang: str) -> str:
+    words = WORDS[lang]
+    params = op.get("parameters", [])
+    rows = "".join(
+        "<tr><td><code>{}</code>{}</td><td>{}</td><td><code>{}</code></td><td>{}</td></tr>".format(
+            escape(p.get("name", "")),
+            f' <span class="muted">({escape(words["required"])})</span>' if p.get("required") else "",
+            escape(p.get("in", "")),
+            escape(_type(p.get("schema", {}), schemas)),
+            _text(p.get("description", ""), lang),
         )
-        for p in op.get("parameters", [])
+        for p in params
     )
     table = (
-        f"<table><thead><tr><th>parameter</th><th>in</th><th>values</th><th>meaning</th></tr></thead><tbody>{params}</tbody></table>"
-        if params
-        else "<p>No parameters.</p>"
+        f'<div class="table-scroll"><table><thead><tr><th>{words["parameter"]}</th><th>{words["in"]}</th>'
+        f"<th>{words['values']}</th><th>{words['meaning']}</th></tr></thead><tbody>{rows}</tbody></table></div>"
+        if rows
+        else f"<p>{words['none']}</p>"
     )
     statuses = ", ".join(escape(code) for code in op.get("responses", {}))
     example = _example(op, schemas)
-    shown = f"<p>Example response:</p><pre>{escape(json.dumps(example, indent=2, ensure_ascii=False))}</pre>" if example else ""
-    return (
-        f'<section id="{_anchor(path)}"><h2><code>GET {escape(path)}</code></h2>'
-        f"<p><strong>{escape(op.get('summary', ''))}.</strong> {_inline(op.get('description', ''))}</p>"
-        f"{table}<p>Statuses: {statuses}.</p>{shown}</section>"
+    shown = (
+        f"<details><summary>{words['example']}</summary><pre>{escape(json.dumps(example, indent=2, ensure_ascii=False))}</pre></details>"
+        if example
+        else ""
     )
+    return (
+        f'<section class="operation" id="{_anchor(path)}"><h2><code>GET {escape(path)}</code></h2>'
+        f"<p><strong>{_text(op.get('summary', ''), lang)}.</strong> {_text(op.get('description', ''), lang)}</p>"
+        f"{table}<p>{words['statuses']}: {statuses}.</p>{_try_form(path, params, example, schemas, words)}{shown}</section>"
+    )
+
+
+def _try_form(path: str, params: list[dict], example: object, schemas: dict, words: dict[str, str]) -> str:
+    """A GET form for the operation: without JavaScript it opens the answer, with it the answer shows below."""
+    sample_id = _sample_id(example)
+    action = path.replace("{id}", sample_id or "id")
+    fields = []
+    for p in params:
+        name = p.get("name", "")
+        sample = _sample(p, schemas)
+        if p.get("in") == "path" and name == "id" and sample_id:
+            sample = sample_id
+        # Required values start filled in (the call works at once); optional ones only as a hint.
+        value, hint = (sample, "") if p.get("required") else ("", sample)
+        required = " required" if p.get("required") else ""
+        placeholder = f' placeholder="{escape(hint)}"' if hint else ""
+        field_id = f"{_anchor(path)}-{name}"
+        fields.append(
+            f'<label for="{escape(field_id)}"><code>{escape(name)}</code></label>'
+            f'<input id="{escape(field_id)}" name="{escape(name)}" data-in="{escape(p.get("in", "query"))}" '
+            f'value="{escape(value)}"{placeholder}{required}>'
+        )
+    return (
+        f'<form class="try" method="get" action="{escape(action)}" data-path="{escape(path)}">'
+        f"<fieldset><legend>{words['try']}</legend>{''.join(fields)}"
+        f'<button type="submit">{words["send"]}</button></fieldset>'
+        f'<div class="try-answer" hidden><p class="try-status" aria-live="polite"></p>'
+        f'<pre class="try-body" aria-label="{escape(words["answer"])}"></pre></div></form>'
+    )
+
+
+def _sample(param: dict, schemas: dict) -> str:
+    """The example value of a parameter, for the form (empty when the document gives none)."""
+    examples = param.get("examples") or param.get("schema", {}).get("examples") or []
+    if isinstance(examples, dict):
+        examples = [e.get("value") for e in examples.values()]
+    value = examples[0] if examples else param.get("example")
+    return "" if value is None else str(value)
+
+
+def _sample_id(example: object) -> str | None:
+    """The ``id`` in an example response (the first item of a list), for one-resource routes."""
+    if isinstance(example, dict):
+        if isinstance(example.get("id"), str):
+            return example["id"]
+        data = example.get("data")
+        if isinstance(data, list) and data and isinstance(data[0], dict) and isinstance(data[0].get("id"), str):
+            return data[0]["id"]
+    return None
 
 
 def _type(schema: dict, schemas: dict) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, nullcontext
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -11,20 +11,29 @@ from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.staticfiles import StaticFiles
 
 from clustergraph.loading.loader import ensure_loaded
+from clustergraph.progress import Steps
 from clustergraph.settings import Settings
 from clustergraph.store import open_store
 from clustergraph.query.limits import TRUNCATED_HEADER
 from clustergraph.web import api, exports, graph_store, linked_data, metrics, pages, query_ui, service_description, sparql
+from clustergraph.web import oai, releases
+from clustergraph.web import openapi, security
 from clustergraph.web.errors import install_error_handlers
 
 
-def create_app(settings: Settings) -> FastAPI:
-    """Build the app for ``settings``. Nothing happens at import time."""
+def create_app(settings: Settings, *, for_reading: bool = False, progress: Steps | None = None) -> FastAPI:
+    """Build the app for ``settings``. Nothing happens at import time.
+
+    ``for_reading``: an app that only reads (``serve --get``) opens an on-disk store that a
+    running server holds as a read-only snapshot beside it. ``progress`` reports the steps
+    of loading the bundled data into an empty store when the app starts.
+    """
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
-        store = open_store(settings)
-        ensure_loaded(store, settings)
+        store = open_store(settings, for_reading=for_reading)
+        with progress or nullcontext():
+            ensure_loaded(store, settings, progress=progress)
         app.state.store = store
         # Query workers fork from here, before any request thread touches the store.
         app.state.executor = sparql.start_query_service(store, settings)
@@ -34,10 +43,15 @@ def create_app(settings: Settings) -> FastAPI:
             app.state.executor.close()
             store.close()
 
-    app = FastAPI(title="clustergraph", version="1.0.0", lifespan=lifespan)
+    # No Swagger UI or ReDoc: they load scripts from a CDN, which the pages' CSP refuses;
+    # the API reference is at /api/v1/docs.
+    app = FastAPI(title="clustergraph", version="1.0.0", lifespan=lifespan, docs_url=None, redoc_url=None)
     app.state.settings = settings
     app.state.metrics = metrics.Metrics()
     install_error_handlers(app)
+    openapi.install(app)  # an operation id per method: no 'Duplicate Operation ID' warnings
+    # Security headers and the Host allow-list, outside every other layer (500s included).
+    security.install(app, settings)
     # gzip only pays off for larger bodies; level 6 keeps the event loop's share small.
     app.add_middleware(GZipMiddleware, minimum_size=4096, compresslevel=6)
     # CORS for reads from the allowed origins (preflight included). Authorization is not an
@@ -68,6 +82,6 @@ def create_app(settings: Settings) -> FastAPI:
     app.mount("/static", StaticFiles(directory=Path(__file__).resolve().parent / "static"), name="static")
 
     # Order matters: the linked-data catch-all routes come last.
-    for module in (sparql, service_description, graph_store, query_ui, api, exports, pages, metrics, linked_data):
+    for module in (sparql, service_description, graph_store, query_ui, api, exports, oai, releases, pages, metrics, linked_data):
         app.include_router(module.router)
     return app

@@ -15,6 +15,13 @@ Rules (RFC 9110 §12.5.1):
 - No ``Accept`` (or an empty one): the first offered format (or ``default``).
 - Nothing acceptable: 406, naming what is offered.
 
+The SPARQL endpoint reads ``format``, ``output`` and ``results`` differently, as *hints*
+(``negotiate_with_hints``), the way Virtuoso and Fuseki do and SPARQLWrapper relies on: each
+value may be a comma-separated list, the first hint that names a format for this kind of
+result wins, a hint is read in the form the result needs (``json`` is JSON-LD for a graph,
+``xml`` RDF/XML; ``json-ld`` is SPARQL JSON for a table), and a hint that fits nothing
+(``turtle`` for a table, a typo) is passed over for ``Accept``.
+
 Some media types name a format only together with the kind of result: ``application/json``
 is SPARQL JSON for a table and JSON-LD for a graph, ``application/xml`` SPARQL XML or
 RDF/XML. They are in ``GENERIC_MEDIA_TYPES`` and count as a specific match.
@@ -22,7 +29,7 @@ RDF/XML. They are in ``GENERIC_MEDIA_TYPES`` and count as a specific match.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from clustergraph import formats
@@ -59,6 +66,24 @@ GENERIC_MEDIA_TYPES: dict[Kind, dict[str, str]] = {
 }
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
+
+# The request parameters SPARQL clients put their format hints in (SPARQLWrapper sends all
+# three; Virtuoso reads ``format``, Fuseki ``output``, ``format`` and ``results``).
+HINT_PARAMETERS = ("format", "output", "results")
+
+# Hint names beyond the formats table: Fuseki's and SPARQLWrapper's short names.
+HINT_NAMES: dict[str, str] = {
+    "sparql": "xml",
+    "rdf+xml": "rdfxml",
+    "n3": "turtle",
+    "text": "turtle",
+    "n-triples": "ntriples",
+    "n-quads": "nquads",
+}
+
+# What a hint naming a format of the other kind means: the same syntax in the form the
+# result has (JSON for JSON, XML for XML). Other formats have no counterpart.
+COUNTERPARTS: dict[str, str] = {"json": "jsonld", "jsonld": "json", "xml": "rdfxml", "rdfxml": "xml"}
 
 
 @dataclass(frozen=True)
@@ -179,14 +204,6 @@ def negotiate(
     return chosen
 
 
-def acceptable(accept: str | None, offered: Sequence[Format], *, override: str | None = None) -> Format | None:
-    """Like ``negotiate`` but ``None`` where ``negotiate`` would refuse with 406 (400 still raises)."""
-    try:
-        return negotiate(accept, offered, override=override)
-    except NotAcceptable:
-        return None
-
-
 def prefers_html(accept: str | None, over: Sequence[Format] = ()) -> bool:
     """True if the client asks for HTML (a browser): an explicit ``text/html`` range whose q is
     above zero and at least that of every range naming one of ``over`` explicitly.
@@ -199,3 +216,61 @@ def prefers_html(accept: str | None, over: Sequence[Format] = ()) -> bool:
         (r.q for r in ranges if r.specificity == 2 and any(_names(r.media_type, f) for f in over)), default=0.0
     )
     return html_q >= other_q
+
+
+def split_hints(values: Iterable[str]) -> list[str]:
+    """The hints in the values of the hint parameters, in order: comma-separated lists are
+    split, media-type parameters (``;q=...``) dropped, empty entries skipped."""
+    hints: list[str] = []
+    for value in values:
+        for part in value.split(","):
+            hint = part.split(";", 1)[0].strip().lower()
+            if hint:
+                hints.append(hint)
+    return hints
+
+
+def hinted_format(hint: str, offered: Sequence[Format]) -> Format | None:
+    """The offered format ``hint`` asks for, read in the form of the offered formats' kind;
+    ``None`` if it names none of them (unknown, or a format this kind has no counterpart of)."""
+    for kind in dict.fromkeys(f.kind for f in offered):
+        # a generic media type of this kind first (application/json: SPARQL JSON for a table)
+        names = [GENERIC_MEDIA_TYPES.get(kind, {}).get(hint), HINT_NAMES.get(hint)]
+        names += [generic.get(hint) for generic in GENERIC_MEDIA_TYPES.values()]
+        fmt = formats.lookup(next((n for n in names if n), hint))
+        if fmt is not None and fmt.kind is not kind:
+            counterpart = COUNTERPARTS.get(fmt.name)
+            fmt = formats.lookup(counterpart) if counterpart else None
+        if fmt is not None and fmt in offered:
+            return fmt
+    return None
+
+
+def negotiate_with_hints(accept: str | None, offered: Sequence[Format], hints: Sequence[str]) -> Format:
+    """The format of a SPARQL answer: the first usable hint, else the best match of ``Accept``.
+
+    Raises ``NotAcceptable`` (406) only when no hint is usable and ``Accept`` rules out every
+    offered format; never 400, since an unusable hint is passed over.
+    """
+    for hint in hints:
+        fmt = hinted_format(hint, offered)
+        if fmt is not None:
+            return fmt
+    return negotiate(accept, offered)
+
+
+def acceptable_with_hints(accept: str | None, offered: Sequence[Format], hints: Sequence[str]) -> Format | None:
+    """Like ``negotiate_with_hints`` but ``None`` where it would refuse with 406."""
+    try:
+        return negotiate_with_hints(accept, offered, hints)
+    except NotAcceptable:
+        return None
+
+
+def offer_text(offered: Sequence[Format]) -> str:
+    """The offered formats for a message: ``a, b or c (format=x, y or z)``."""
+    return f"{_either([f.media_type for f in offered])} (format={_either([f.name for f in offered])})"
+
+
+def _either(items: Sequence[str]) -> str:
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} or {items[-1]}"

@@ -37,7 +37,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(ClusterGraphError)
     async def _domain(request: Request, err: ClusterGraphError) -> JSONResponse:
-        return problem(err.http_status, err.title, str(err))
+        return problem(err.http_status, err.title, str(err), **err.problem_fields())
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, err: StarletteHTTPException) -> JSONResponse:

@@ -9,8 +9,10 @@ from starlette.exceptions import HTTPException
 
 from clustergraph import formats
 from clustergraph.exports import dcat, eccp
-from clustergraph.web.conneg import negotiate
+from clustergraph.pages.catalog_view import catalog_view
+from clustergraph.web.conneg import negotiate, prefers_html
 from clustergraph.web.deps import SettingsDep, StoreDep
+from clustergraph.web.pages import FORMAT_NAMES, html, page_context
 
 router = APIRouter(tags=["exports"])
 
@@ -27,7 +29,10 @@ def service_url(request: Request, public_url: str | None) -> str:
 @router.get("/catalog", summary="DCAT-AP catalogue of the dataset")
 def catalog(request: Request, store: StoreDep, settings: SettingsDep, format: str | None = None) -> Response:
     """The DCAT-AP (2.1.1 and 3.0.1 compatible) description of the dataset, its dumps and the
-    SPARQL endpoint, for harvesting by data.europa.eu. Turtle, JSON-LD, RDF/XML or N-Triples."""
+    SPARQL endpoint, for harvesting by data.europa.eu. Turtle, JSON-LD, RDF/XML or N-Triples;
+    a page for people when the client asks for HTML first (a browser)."""
+    if format is None and prefers_html(request.headers.get("accept"), CATALOG_FORMATS):
+        return catalog_page(request, store, settings)
     fmt = negotiate(request.headers.get("accept"), CATALOG_FORMATS, override=format)
     graph = dcat.catalogue(
         store,
@@ -38,6 +43,20 @@ def catalog(request: Request, store: StoreDep, settings: SettingsDep, format: st
     )
     body = graph.serialize(format=fmt.rdflib_name)
     return Response(body, media_type=fmt.content_type, headers={"Vary": "Accept"})
+
+
+def catalog_page(request: Request, store, settings) -> Response:
+    """The catalogue as an HTML page of the site, with links to its RDF."""
+    ctx = page_context(request, settings)
+    graph = dcat.catalogue(
+        store,
+        service_url=service_url(request, settings.public_url),
+        base_iri=settings.base_iri,
+        publisher_name=settings.publisher_name,
+        publisher_url=settings.publisher_url,
+    )
+    rdf_links = [{"name": FORMAT_NAMES[f.name], "media_type": f.media_type, "href": f"/catalog?format={f.name}"} for f in CATALOG_FORMATS]
+    return html(ctx, "page_catalog.html", view=catalog_view(graph, ctx.lang), rdf_links=rdf_links, alternates=rdf_links)
 
 
 @router.get("/dump.{extension}", summary="The whole dataset as one file")

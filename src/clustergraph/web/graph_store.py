@@ -8,14 +8,16 @@ Graphs are named two ways:
 
 GET/HEAD return a graph as Turtle, N-Triples, JSON-LD or RDF/XML by ``Accept``
 (``?format=`` overrides), 404 for a graph that holds no triple. ``?default`` is the
-default graph as queries see it: the union of all graphs.
+default graph as queries see it: the merge of all graphs, each triple once.
 
 PUT (replace), POST (add; to ``/graph-store`` alone: create a new graph, 201 with its
 IRI in ``Location``) and DELETE need the bearer update token and pass the same SHACL
 gate as loading: a refused write is a 422 with the report and changes nothing.
-Writes to ``?default`` address the store's own default graph, which the provenance
-rule keeps empty (every fact belongs to a source's graph): with validation on they
-are refused. Bodies are parsed as ``clustergraph load`` parses files (relative IRIs
+Writes to ``?default`` address the default graph's own triples, those no named graph
+states: PUT replaces them, DELETE removes them, and the merge of the sources stays (a
+fact leaves it only when its last source drops it). The provenance rule allows no
+such triples (every fact belongs to a source's graph): with validation on, adding
+them is refused. Bodies are parsed as ``clustergraph load`` parses files (relative IRIs
 against the base IRI, blank nodes skolemised); GET turns the skolem IRIs back into
 blank nodes, so a PUT followed by a GET returns an isomorphic graph.
 """
@@ -37,7 +39,7 @@ from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, Quad, Triple
 from clustergraph import formats
 from clustergraph.web.requests import read_body, require_update_token
 from clustergraph.loading.loader import gate_for
-from clustergraph.loading.parse import parse_bytes
+from clustergraph.loading.bounded_parse import parse_bounded
 from clustergraph.loading.validation import Change, ShaclGate
 from clustergraph.namespaces import PREFIXES, resource_prefixes
 from clustergraph.query.limits import ResultTooLarge
@@ -51,6 +53,7 @@ router = APIRouter(tags=["graph store"])
 GRAPH_FORMATS = tuple(f for f in formats.rdf_formats() if not f.datasets)
 METHODS = ["GET", "HEAD", "PUT", "POST", "DELETE"]
 _STATE_LOCK = threading.Lock()
+MAX_PARTS = 32
 
 
 @dataclass(frozen=True)
@@ -149,19 +152,19 @@ def _read(request: Request, settings: Settings, store: Store, target: Target, fm
 def _graph_triples(store: Store, target: Target, base_iri: str) -> Iterator[Triple]:
     """The triples of the target graph, skolem IRIs turned back into blank nodes.
 
-    The default graph is the union of all graphs, each triple once.
+    The default graph is the merge of all graphs, each triple once (the store keeps it).
     """
     unskolem = _Unskolemizer(base_iri)
-    if target.graph is not None:
-        for q in store.quads(graph=target.graph):
-            yield unskolem.triple(q)
-        return
-    seen: set[Triple] = set()
-    for q in store.quads():
-        triple = Triple(q.subject, q.predicate, q.object)
-        if triple not in seen:
-            seen.add(triple)
-            yield unskolem.triple(q)
+    for q in store.quads(graph=target.graph if target.graph is not None else DefaultGraph()):
+        yield unskolem.triple(q)
+
+
+# The default graph's own triples: those of the store's default graph that no named graph states.
+OWN_DEFAULT_TRIPLES = "SELECT ?s ?p ?o WHERE { ?s ?p ?o FILTER NOT EXISTS { GRAPH ?g { ?s ?p ?o } } }"
+
+
+def _own_default_quads(store: Store) -> list[Quad]:
+    return [Quad(row["s"], row["p"], row["o"], DefaultGraph()) for row in store.query(OWN_DEFAULT_TRIPLES)]
 
 
 def _used_prefixes(triples: list[Triple], base_iri: str) -> dict[str, str]:
@@ -191,7 +194,8 @@ class _Unskolemizer:
             label = term.value[len(self.prefix):]
             node = self.nodes.get(label)
             if node is None:
-                node = self.nodes[label] = BlankNode("".join(c if c.isalnum() else "_" for c in label) or None)
+                # "b" first: RDF/XML writes the label as an rdf:nodeID, which must not start with a digit.
+                node = self.nodes[label] = BlankNode("b" + "".join(c if c.isalnum() else "_" for c in label))
             return node
         return term
 
@@ -212,16 +216,27 @@ async def _request_quads(request: Request, settings: Settings, target: Target) -
         if request.method != "POST":
             raise HTTPException(415, "multipart/form-data is accepted for POST only")
         parts = list(_multipart(content_type, body))
+        if len(parts) > MAX_PARTS:  # each part is parsed in a process of its own
+            raise HTTPException(400, f"the multipart body has {len(parts)} parts; send at most {MAX_PARTS} per request")
     else:
         parts = [(content_type, None, body)]
     quads: list[Quad] = []
     for part_type, filename, data in parts:
         fmt = _body_format(part_type, filename)
-        quads.extend(await run_in_threadpool(parse_bytes, data, fmt, base_iri=settings.base_iri, graph=graph, name="request body"))
+        quads.extend(await run_in_threadpool(_parse_part, data, fmt, settings, graph))
     if graph is not None:
-        # parse_bytes moved the triples into the graph; with a triple format there is nothing else.
+        # parse_bounded moved the triples into the graph; with a triple format there is nothing else.
         return quads
     return [Quad(q.subject, q.predicate, q.object, DefaultGraph()) for q in quads]
+
+
+def _parse_part(data: bytes, fmt: formats.Format, settings: Settings, graph: str | None) -> list[Quad]:
+    """One body (or part) parsed in a bounded child process: a body that expands beyond the
+    memory bound is a 413, an RDF/XML DTD a 400; the server never runs out of memory."""
+    return parse_bounded(
+        data, fmt, base_iri=settings.base_iri, graph=graph, name="request body",
+        memory_bytes=settings.parse_memory_bytes, timeout=settings.query_timeout,
+    )
 
 
 def _body_format(content_type: str | None, filename: str | None) -> formats.Format:
@@ -272,7 +287,7 @@ def _write(request: Request, settings: Settings, store: Store, target: Target, m
     """Apply a PUT, POST or DELETE through the gate: 201 for a new graph, 204 otherwise, 404 for DELETE of nothing."""
     with write_lock(request):
         if target.graph is None:
-            existing = list(store.quads(graph=DefaultGraph()))
+            existing = _own_default_quads(store)  # the merge of the sources is not the default graph's to replace
             existed = True  # the default graph always exists
         else:
             existing = []

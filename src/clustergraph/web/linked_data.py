@@ -1,8 +1,10 @@
 """Dereferenceable IRIs: every resource IRI ``{base}{kind}/{slug}`` answers at ``/{kind}/{slug}``.
 
 * Representation by ``Accept`` (q-values honoured): HTML for browsers, Turtle, JSON-LD,
-  N-Triples, RDF/XML, and TriG / N-Quads (which keep the source graph of every fact); or
-  named in the link: ``/{kind}/{slug}.ttl`` or ``?format=turtle``. Responses carry
+  N-Triples, RDF/XML, and TriG / N-Quads; or named in the link: ``/{kind}/{slug}.ttl`` or
+  ``?format=turtle``. Every format carries the facts in its default graph; TriG and N-Quads
+  repeat each fact in the named graph of every source that states it
+  (``clustergraph.pages.describe.dataset_document``). Responses carry
   ``Vary: Accept``, ``Link: rel=alternate`` for every format and ``Content-Location``.
 * The IRIs are slash IRIs of things, answered directly (200) rather than by a 303 to a
   document (as LodView does); ``/resource?iri=`` answers 303 to the local path for IRIs
@@ -23,7 +25,7 @@ from pyoxigraph import NamedNode, Quad, Triple, serialize
 
 from clustergraph import formats
 from clustergraph.namespaces import CG, ONTOLOGY_IRI, PREFIXES, resource_prefixes
-from clustergraph.pages.describe import describe_quads, describe_triples
+from clustergraph.pages.describe import dataset_document, describe_dataset, describe_triples
 from clustergraph.pages.ontology_view import build_ontology_doc
 from clustergraph.pages.resource_view import build_view, resource_exists
 from clustergraph.pages.urls import Urls
@@ -174,7 +176,7 @@ def serve_resource(request: Request, store: Store, settings: Settings, iri: str,
         response.headers.update(_headers(urls, iri, HTML))
         return response
     fmt = formats.lookup(chosen)
-    data = describe_quads(store, iri) if fmt.datasets else describe_triples(store, iri)
+    data = describe_dataset(store, iri) if fmt.datasets else describe_triples(store, iri)
     return rdf_response(data, fmt, _headers(urls, iri, chosen))
 
 
@@ -225,7 +227,7 @@ def _ontology(request: Request, store: Store, settings: Settings, term: str | No
         triples = list(store.query(ONTOLOGY_TRIPLES, substitutions={"g": graph}))
     else:
         triples = list(store.query(ONTOLOGY_TRIPLES, substitutions={"g": graph, "s": NamedNode(iri)}))
-    data = [_in_graph(t, graph) for t in triples] if fmt.datasets else triples
+    data = dataset_document(_in_graph(t, graph) for t in triples) if fmt.datasets else triples
     return rdf_response(data, fmt, _headers(urls, iri, chosen))
 
 

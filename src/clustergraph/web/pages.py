@@ -14,19 +14,21 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from pyoxigraph import Literal
 
 from clustergraph import formats
 from clustergraph.landscape.data import read_landscape, read_ties
 from clustergraph.landscape.landscape_svg import render_landscape
+from clustergraph.landscape.lists import Pictures, picture_lists
 from clustergraph.landscape.network_svg import render_network
 from clustergraph.namespaces import sparql_prologue
 from clustergraph.pages.describe import sparql_for
 from clustergraph.pages.labels import fetch_names, negotiate_language
-from clustergraph.pages.related import related_for
+from clustergraph.pages.numbers import format_date, format_number
 from clustergraph.pages.ontology_view import OntologyDoc, Term
+from clustergraph.pages.related import related_for
 from clustergraph.pages.resource_view import ResourceView
 from clustergraph.pages.schema_org import dataset_jsonld, resource_jsonld, script_json
 from clustergraph.pages.search import MAX_QUERY_LENGTH, search
@@ -35,6 +37,7 @@ from clustergraph.pages.urls import Urls
 from clustergraph.settings import Settings
 from clustergraph.store.base import Store
 from clustergraph.web.deps import SettingsDep, StoreDep
+from clustergraph.web.service_description import public_root, public_url
 
 router = APIRouter(tags=["pages"])
 
@@ -44,6 +47,9 @@ TEMPLATES = Environment(
     trim_blocks=False,
     lstrip_blocks=False,
 )
+TEMPLATES.filters["number"] = format_number
+TEMPLATES.filters["date"] = format_date
+STATIC = Path(__file__).resolve().parent / "static"
 HTML_TYPE = "text/html; charset=utf-8"
 SVG_TYPE = "image/svg+xml"
 # The RDF formats offered for every resource, in the order pages list them.
@@ -131,7 +137,7 @@ def render_resource(request: Request, store: Store, settings: Settings, view_for
     related = None
     if view.kind == "cluster" and view.type_iris & classes:  # the matching knows clusters under the base
         related = related_for(store, view.iri, lang=ctx.lang, urls=ctx.urls)
-    page_url = str(request.url.replace(query=""))
+    page_url = public_url(request, settings)
     jsonld = script_json(resource_jsonld(view, cluster_types=classes, page_url=page_url))
     query = sparql_for(view.iri)
     return html(
@@ -195,14 +201,14 @@ def kind_counts(store: Store, settings: Settings, ctx: PageContext) -> list[dict
 
 # Drawing both pictures reads every cluster and every tie (measured: 4 ms for the bundled
 # 23 clusters, 1.3 s for a generated 314), and they change only with the data: they are
-# kept per store version, language and link style.
-_PICTURES: OrderedDict[tuple, tuple[str, str]] = OrderedDict()
+# kept per store version, language and link style, with the lists shown under them.
+_PICTURES: OrderedDict[tuple, Pictures] = OrderedDict()
 _PICTURES_KEPT = 16
 _PICTURES_LOCK = threading.Lock()
 
 
-def _pictures(store: Store, ctx: PageContext) -> tuple[str, str]:
-    """The landscape and the network SVG for this page's language and links."""
+def _pictures(store: Store, ctx: PageContext) -> Pictures:
+    """The landscape and the network SVG for this page's language and links, and their lists."""
     key = (store.version, ctx.lang, ctx.urls)
     with _PICTURES_LOCK:
         if key in _PICTURES:
@@ -210,7 +216,11 @@ def _pictures(store: Store, ctx: PageContext) -> tuple[str, str]:
             return _PICTURES[key]
     landscape = read_landscape(store, lang=ctx.lang, urls=ctx.urls, no_field_label=ctx.t["no_field"])
     ties = read_ties(store, landscape, lang=ctx.lang)
-    drawn = (render_landscape(landscape, landscape_texts(ctx.lang)), render_network(landscape, ties, network_texts(ctx.lang)))
+    drawn = Pictures(
+        render_landscape(landscape, landscape_texts(ctx.lang)),
+        render_network(landscape, ties, network_texts(ctx.lang)),
+        picture_lists(landscape, ties, ctx.urls, network_texts(ctx.lang)),
+    )
     if store.version == key[0]:  # a write while drawing: the next request draws again
         with _PICTURES_LOCK:
             _PICTURES[key] = drawn
@@ -223,8 +233,8 @@ def _pictures(store: Store, ctx: PageContext) -> tuple[str, str]:
 def home(request: Request, store: StoreDep, settings: SettingsDep) -> HTMLResponse:
     """The NRW cluster landscape (clusters by innovation field), the tie network, search and browsing."""
     ctx = page_context(request, settings)
-    landscape_svg, network_svg = _pictures(store, ctx)
-    site = str(request.base_url)
+    pictures = _pictures(store, ctx)
+    site = public_root(request, settings)
     jsonld = dataset_jsonld(
         name="clustergraph: NRW innovation clusters",
         description=ctx.t["tagline"],
@@ -235,23 +245,30 @@ def home(request: Request, store: StoreDep, settings: SettingsDep) -> HTMLRespon
     return html(
         ctx,
         "page_home.html",
-        landscape_svg=landscape_svg,
-        network_svg=network_svg,
+        landscape_svg=pictures.landscape_svg,
+        network_svg=pictures.network_svg,
+        lists=pictures.lists,
         kinds=kind_counts(store, settings, ctx),
         jsonld=script_json(jsonld),
     )
 
 
+@router.api_route("/favicon.ico", methods=["GET", "HEAD"], include_in_schema=False)
+def favicon() -> FileResponse:
+    """The site's icon where browsers look for it first (the pages also link ``/static/favicon.svg``)."""
+    return FileResponse(STATIC / "favicon.ico", media_type="image/vnd.microsoft.icon", headers={"Cache-Control": "public, max-age=86400"})
+
+
 @router.api_route("/landscape.svg", methods=["GET", "HEAD"], summary="The cluster landscape as SVG", response_class=Response)
 def landscape_svg(request: Request, store: StoreDep, settings: SettingsDep) -> Response:
     """Clusters grouped by innovation field, drawn from the current data (``?lang=de`` for German)."""
-    return _svg(_pictures(store, page_context(request, settings))[0], "nrw-cluster-landscape.svg")
+    return _svg(_pictures(store, page_context(request, settings)).landscape_svg, "nrw-cluster-landscape.svg")
 
 
 @router.api_route("/network.svg", methods=["GET", "HEAD"], summary="The cross-cluster ties as SVG", response_class=Response)
 def network_svg(request: Request, store: StoreDep, settings: SettingsDep) -> Response:
     """Clusters and their ties (shared members, technologies, managing bodies, programmes)."""
-    return _svg(_pictures(store, page_context(request, settings))[1], "nrw-cluster-network.svg")
+    return _svg(_pictures(store, page_context(request, settings)).network_svg, "nrw-cluster-network.svg")
 
 
 def _svg(body: str, filename: str) -> Response:
@@ -275,9 +292,9 @@ def search_page(
     if not text:
         return html(ctx, "page_search.html", q="", hits=None, error=None)
     if len(text) > MAX_QUERY_LENGTH:
-        message = f"The search text is longer than {MAX_QUERY_LENGTH} characters."
+        message = ctx.t["search_too_long"].format(n=MAX_QUERY_LENGTH)
         return html(ctx, "page_search.html", status=400, q=text[:MAX_QUERY_LENGTH], hits=None, error=message)
-    hits = search(store, text, lang=ctx.lang, urls=ctx.urls)
+    hits = search(store, text, lang=ctx.lang, urls=ctx.urls, base_iri=settings.base_iri)
     return html(ctx, "page_search.html", q=text, hits=hits, error=None)
 
 

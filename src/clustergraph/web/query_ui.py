@@ -11,25 +11,24 @@ for autocompletion all come from this service.
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse
-from fastapi.templating import Jinja2Templates
 from pyoxigraph import QuerySolutions
 
 from clustergraph.errors import ClusterGraphError
-from clustergraph.examples import Example, load_examples
+from clustergraph.examples import PORTABLE_ON, Example, load_examples
 from clustergraph.namespaces import PREFIXES, resource_prefixes
+from clustergraph.pages.example_texts import localised_example
 from clustergraph.query.sparql_text import request_form
 from clustergraph.settings import Settings
 from clustergraph.web.deps import SettingsDep
+from clustergraph.web.pages import html, page_context
 
 router = APIRouter(tags=["query UI"])
 log = logging.getLogger("clustergraph.web")
 
-TEMPLATES = Jinja2Templates(directory=Path(__file__).resolve().parent / "templates")
 SPARQL_PATH = "/sparql"
 STATIC_PATH = "/static"
 SPARQL_QUERY_TYPE = "application/sparql-query"
@@ -119,6 +118,8 @@ def example_links(root: str, example: Example) -> dict[str, str]:
         "run": f"{endpoint}#{urlencode({'query': example.sparql, 'tabTitle': example.title}, quote_via=quote)}",
         "source": f"{root}/queries/{quote(example.name)}.rq",
     }
+    if example.is_federated:  # answers only where the allow-list names its endpoint: no result files
+        return links
     for name, _label in downloads(example):
         links[name] = f"{endpoint}?{urlencode({'query': example.sparql, 'format': name}, quote_via=quote)}"
     return links
@@ -155,7 +156,7 @@ def default_query(prefixes: dict[str, str]) -> str:
 
 
 def ui_response(request: Request) -> HTMLResponse:
-    """The YASGUI page for ``GET /sparql`` from a browser.
+    """The YASGUI page for ``GET /sparql`` from a browser, in the site's layout and the reader's language.
 
     It loads YASGUI from ``/static/yasgui/`` and is configured with this endpoint only, the
     project's prefixes, the ontology's terms for autocompletion and the example queries.
@@ -164,34 +165,38 @@ def ui_response(request: Request) -> HTMLResponse:
     settings: Settings = request.app.state.settings
     root = _root(request)
     prefixes = all_prefixes(settings)
-    examples = list(load_examples(settings.queries_dir).values())
+    ctx = page_context(request, settings)
+    examples = [localised_example(e, ctx.lang) for e in load_examples(settings.queries_dir).values()]
     config = {
         "endpoint": f"{root}{SPARQL_PATH}",
         "prefixes": prefixes,
         "terms": vocabulary_terms(request),
         "defaultQuery": default_query(prefixes),
-        "examples": [{"name": e.name, "title": e.title, "sparql": e.sparql} for e in examples],
+        "examples": [
+            {"name": e.name, "title": e.title, "sparql": e.sparql, "differences": [d.as_dict() for d in e.differences]}
+            for e in examples
+        ],
     }
-    return TEMPLATES.TemplateResponse(
-        request,
-        "sparql_ui.html",
-        {"root": root, "static": f"{root}{STATIC_PATH}", "config": config, "examples": examples},
-    )
+    config["texts"] = {"parser": ctx.t["sparql_parser_message"]}
+    return html(ctx, "sparql_ui.html", root=root, static=f"{root}{STATIC_PATH}", config=config, examples=examples)
 
 
 @router.get("/queries", response_class=HTMLResponse, summary="The example research queries")
 def queries_page(request: Request, settings: SettingsDep) -> HTMLResponse:
     """Every example query with its title, description, SPARQL text and links to run it."""
     root = _root(request)
-    examples = [(e, example_links(root, e), downloads(e)) for e in load_examples(settings.queries_dir).values()]
-    return TEMPLATES.TemplateResponse(
-        request, "queries.html", {"root": root, "static": f"{root}{STATIC_PATH}", "examples": examples}
-    )
+    ctx = page_context(request, settings)
+    examples = [
+        (localised_example(e, ctx.lang), example_links(root, e), downloads(e)) for e in load_examples(settings.queries_dir).values()
+    ]
+    return html(ctx, "queries.html", root=root, static=f"{root}{STATIC_PATH}", examples=examples, portable_on=PORTABLE_ON)
 
 
 @router.get("/queries.json", summary="The example research queries as JSON")
 def queries_json(request: Request, settings: SettingsDep) -> dict:
-    """``{data: [{name, title, description, form, sparql, links}], count}``; form is SELECT, ASK, CONSTRUCT or DESCRIBE."""
+    """``{data: [{name, title, description, form, sparql, links, differences}], count}``; form is SELECT, ASK,
+    CONSTRUCT or DESCRIBE; differences lists the stores that answer the example differently
+    (``[{store, store_name, reason}]``, usually empty)."""
     root = _root(request)
     data = [
         {
@@ -201,6 +206,7 @@ def queries_json(request: Request, settings: SettingsDep) -> dict:
             "form": request_form(e.sparql),
             "sparql": e.sparql,
             "links": example_links(root, e),
+            "differences": [d.as_dict() for d in e.differences],
         }
         for e in load_examples(settings.queries_dir).values()
     ]

@@ -1,4 +1,4 @@
-"""What every write request shares: the bearer update token and a size-capped body."""
+"""What requests share: the bearer update token and a size-capped body for writes; ETag revalidation for reads."""
 
 from __future__ import annotations
 
@@ -36,3 +36,13 @@ async def read_body(request: Request, limit: int) -> bytes:
             raise HTTPException(413, f"the body is over the limit of {limit} bytes")
         chunks.append(chunk)
     return b"".join(chunks)
+
+
+def etag_matches(if_none_match: str | None, etag: str) -> bool:
+    """RFC 9110 weak comparison of ``If-None-Match`` against our ETag (``*`` matches any)."""
+    if not if_none_match:
+        return False
+    if if_none_match.strip() == "*":
+        return True
+    ours = etag.removeprefix("W/")
+    return any(tag.strip().removeprefix("W/") == ours for tag in if_none_match.split(","))

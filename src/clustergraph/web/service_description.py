@@ -168,12 +168,12 @@ def service_description_graph(request: Request, settings: Settings, store: Store
 
 
 def _service(graph: Graph, endpoint: str, dataset: URIRef, title: str) -> BNode:
-    """An ``sd:Service`` at ``endpoint`` over ``dataset``, whose default graph is the union of all graphs."""
+    """An ``sd:Service`` at ``endpoint`` over ``dataset``, whose default graph is the merge of all graphs."""
     service = BNode()
     graph.add((service, RDF.type, SD.Service))
     graph.add((service, SD.endpoint, URIRef(endpoint)))
     graph.add((service, DCTERMS.title, Literal(title, lang="en")))
-    # Queries see the union of all graphs as their default graph (store.query's contract).
+    # Queries see the RDF merge of the named graphs as their default graph (store.query's contract).
     graph.add((service, SD.feature, SD.UnionDefaultGraph))
     graph.add((service, SD.defaultEntailmentRegime, ENTAILMENT_SIMPLE))
     graph.add((service, SD.defaultDataset, dataset))

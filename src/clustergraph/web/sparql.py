@@ -7,13 +7,16 @@ Queries
     ``default-graph-uri`` / ``named-graph-uri`` set the dataset; with neither (and no
     ``FROM`` in the query) the default graph is the union of all named graphs.
     SELECT/ASK answer as SPARQL JSON (default), XML, CSV or TSV; CONSTRUCT/DESCRIBE as
-    Turtle (default), N-Triples, JSON-LD, RDF/XML, TriG or N-Quads; by ``Accept``, or
-    ``format=`` (``json``, ``csv``, ``turtle``...) for links. Relative IRIs resolve
-    against the endpoint's URL. Results are cut at ``max_rows`` with the header
+    Turtle (default), N-Triples, JSON-LD, RDF/XML, TriG or N-Quads; by ``Accept``, or by
+    the hints ``format=``/``output=``/``results=`` (``json``, ``csv``, ``turtle``...; read
+    in the form the query needs, see ``web.query_params``). Relative IRIs in the query
+    resolve against the endpoint's URL. Results are cut at ``max_rows`` with the header
     ``X-Clustergraph-Truncated``; a response over ``max_response_bytes`` is a 507; a
     query is stopped at ``query_timeout`` (503). Errors are RFC 9457 problem details:
-    400 (the parser's message; two ``query`` parameters; an update sent as a query),
-    403 (a refused ``SERVICE``), 406, 413 (body over ``max_body_bytes``), 415.
+    400 (a syntax error in words, with ``line``, ``column`` and the ``parser``'s message;
+    two ``query`` parameters; an update sent as a query; a dataset IRI that is not
+    absolute), 403 (a refused ``SERVICE``), 406 (naming the formats the query form
+    offers), 413 (body over ``max_body_bytes``), 415.
     ``GET /sparql`` without a query is the Service Description, or the query UI for
     browsers.
 
@@ -29,6 +32,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from typing import NoReturn
 from urllib.parse import parse_qsl
 
@@ -58,14 +62,16 @@ from clustergraph.query.guard import FederationGuard, FederationRefused
 from clustergraph.query.limits import TRUNCATED_HEADER, ResultLimits, ResultTooLarge, truncation_header
 from clustergraph.query.service_relay import ServiceRelay
 from clustergraph.query.sparql_text import declared_prefixes, has_dataset_clause, request_form
+from clustergraph.query.syntax_errors import QuerySyntaxError
 from clustergraph.settings import Settings
 from clustergraph.store.base import Store
 from clustergraph.web import query_ui, service_description
-from clustergraph.web.conneg import NotAcceptable, acceptable, prefers_html
+from clustergraph.web.conneg import NotAcceptable, prefers_html
 from clustergraph.web.requests import read_body
 from clustergraph.web.requests import require_update_token as authorize_write
 from clustergraph.web.graph_store import shacl_gate, write_lock
 from clustergraph.web.metrics import metrics_of
+from clustergraph.web.query_params import GRAPH_FORMATS, RESULTS_FORMATS, answer_formats, graph_iris, not_acceptable
 from clustergraph.web.service_description import public_url
 
 router = APIRouter(tags=["SPARQL"])
@@ -75,10 +81,6 @@ UPDATE_PATH = "/sparql/update"
 FORM = "application/x-www-form-urlencoded"
 SPARQL_QUERY = "application/sparql-query"
 SPARQL_UPDATE = "application/sparql-update"
-
-# Server preference first: the default when any format will do.
-RESULTS_FORMATS = tuple(formats.lookup(n) for n in ("json", "xml", "csv", "tsv"))
-GRAPH_FORMATS = tuple(formats.lookup(n) for n in ("turtle", "ntriples", "jsonld", "rdfxml", "trig", "nquads"))
 
 
 class EvaluationFailed(ClusterGraphError):
@@ -118,6 +120,11 @@ def relay_of(request: Request) -> ServiceRelay:
             max_bytes=settings.max_response_bytes,
         )
     return relay
+
+
+def client_of(request: Request) -> str | None:
+    """Whom a request's work is counted for (fair turns at the query workers): its address."""
+    return request.client.host if request.client else None
 
 
 def guard_of(request: Request) -> FederationGuard:
@@ -229,16 +236,9 @@ async def _query(request: Request, queries: list[str], params) -> Response:
         raise QueryError("the query is empty")
     settings: Settings = request.app.state.settings
     accept = request.headers.get("accept")
-    override = params.get("format")
-    results_format = acceptable(accept, RESULTS_FORMATS, override=override)
-    graph_format = acceptable(accept, GRAPH_FORMATS, override=override)
-    if results_format is None and graph_format is None:
-        raise NotAcceptable(
-            f"none of the result formats is acceptable (Accept: {accept}); "
-            f"tables: {', '.join(f.media_type for f in RESULTS_FORMATS)}; graphs: {', '.join(f.media_type for f in GRAPH_FORMATS)}"
-        )
-    default_graphs = tuple(params.getlist("default-graph-uri"))
-    named_graphs = tuple(params.getlist("named-graph-uri"))
+    results_format, graph_format = answer_formats(accept, params, request_form(text))
+    default_graphs = graph_iris(params, "default-graph-uri")
+    named_graphs = graph_iris(params, "named-graph-uri")
     dataset_given = bool(default_graphs or named_graphs)
     base_iri = public_url(request, settings, SPARQL_PATH)
     job = QueryJob(
@@ -257,7 +257,7 @@ async def _query(request: Request, queries: list[str], params) -> Response:
         service_allow_private=settings.service_allow_private,
     )
     executor: Executor = request.app.state.executor
-    outcome = await executor.run_async(job, timeout=settings.query_timeout)
+    outcome = await executor.run_async(job, timeout=settings.query_timeout, client=client_of(request))
     return _query_response(outcome, job, text)
 
 
@@ -269,10 +269,13 @@ def _query_response(outcome: QueryOutcome, job: QueryJob, text: str) -> Response
             headers[TRUNCATED_HEADER] = truncation_header(ResultLimits(job.max_rows, job.max_bytes))
         return Response(content=outcome.body, media_type=fmt.content_type, headers=headers)
     if outcome.status == BAD_QUERY:
-        message = outcome.message
-        if request_form(text) == "UPDATE":
-            message += f" (this looks like a SPARQL Update: POST it to {UPDATE_PATH} as 'update')"
-        raise QueryError(message)
+        form = request_form(text)
+        hint = f" (this looks like a SPARQL Update: POST it to {UPDATE_PATH} as 'update')" if form == "UPDATE" else ""
+        if outcome.syntax is not None:
+            raise QuerySyntaxError(replace(outcome.syntax, explanation=outcome.syntax.explanation + hint))
+        raise QueryError(outcome.message + hint)
+    if outcome.status == NOT_ACCEPTABLE:
+        raise not_acceptable(request_form(text), None, kind=outcome.kind)
     _raise_for(outcome)
 
 
