@@ -38,6 +38,7 @@ def bypasses(url: str) -> list[str]:
         f"SELECT * WHERE {{ SERVICE SILENT <{url}> {{ ?s ?p ?o }} }}",
         f"SELECT * WHERE {{ BIND(<{url}> AS ?e) SERVICE ?e {{ ?s ?p ?o }} }}",
         f"SELECT * WHERE {{ FILTER(1<2 && 3>2) SERVICE <{url}> {{ ?s ?p ?o }} }}",
+        f"PREFIX x: <http://[]a/> SELECT * WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}",
     ]
 
 

@@ -32,7 +32,7 @@ from clustergraph.query.service_relay import ServiceRelay
 from clustergraph.query.sparql_text import nesting_error
 from clustergraph.query.syntax_errors import SyntaxProblem, explain
 from clustergraph.store.base import QueryResult
-from clustergraph.store.dataset import QueryDataset, evaluation_target, query_dataset
+from clustergraph.store.dataset import QueryDataset, evaluation_target, merged_only, query_dataset, reads_named_graphs
 
 # Outcome statuses and the HTTP status each maps to.
 OK = "ok"
@@ -143,8 +143,12 @@ class QueryOutcome:
 Runner = Callable[[QueryJob], QueryResult]
 
 
-def pyoxigraph_runner(engine: OxStore) -> Runner:
+def pyoxigraph_runner(engine: OxStore, *, in_memory: bool = False) -> Runner:
     """Evaluate jobs on a pyoxigraph store directly (in a worker process).
+
+    ``in_memory`` (the engine is an in-memory store, which does not change under the runner):
+    queries over the default graph that read no named graph run on a copy of the merge
+    alone, made on first need (``store.dataset.merged_only``).
 
     The federation guard reads the text here, where a parse that blows up costs only this
     worker. Allowed SERVICE calls are rewritten to this process's ``ServiceRelay`` (started
@@ -152,6 +156,7 @@ def pyoxigraph_runner(engine: OxStore) -> Runner:
     job names one (the worker then has no network of its own). Raises ``FederationRefused``.
     """
     state: dict[str, ServiceRelay] = {}
+    merge_copy: list[OxStore] = []  # the merge alone, for in-memory engines (made on first need)
 
     def sparql_of(job: QueryJob) -> str:
         guard = FederationGuard(
@@ -173,6 +178,10 @@ def pyoxigraph_runner(engine: OxStore) -> Runner:
             job.sparql, default_graphs=job.default_graphs, named_graphs=job.named_graphs, base_iri=job.base_iri
         )
         target, options = evaluation_target(engine, dataset)
+        if in_memory and dataset == QueryDataset() and not reads_named_graphs(job.sparql):
+            if not merge_copy:
+                merge_copy.append(merged_only(engine))
+            target = merge_copy[0]
         return target.query(sparql_of(job), base_iri=job.base_iri, **options)
 
     run.relays = state  # type: ignore[attr-defined]  - for ``evaluate`` to read the refusals

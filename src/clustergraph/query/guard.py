@@ -161,7 +161,10 @@ def read_service_calls(text: str, *, base_iri: str | None = None) -> list[Servic
             f"this request mentions SERVICE and is longer than {MAX_CHECKED_CHARS:,} characters, "
             "too long to check its federated calls with certainty; shorten it or leave the word out"
         )
-    calls = service_calls(text, base_iri=base_iri)
+    try:
+        calls = service_calls(text, base_iri=base_iri)
+    except ValueError:
+        raise UncheckedService("this request mentions SERVICE in a way its federated calls cannot be read") from None
     second = _rdflib_service_calls(text, base_iri)
     if second is None:
         raise UncheckedService(

@@ -100,7 +100,10 @@ class _Prologue:
         """The absolute IRI an IRI or prefixed-name token stands for; ``None`` if it cannot be known."""
         if token.kind == "iri":
             iri = unescape_iri(token.text)
-            return urljoin(self.base, iri) if self.base else iri
+            try:
+                return urljoin(self.base, iri) if self.base else iri
+            except ValueError:  # not an IRI urllib can read (``http://[]x``): unknown, so never allowed
+                return None
         if token.kind == "pname":
             prefix, _, local = token.text.partition(":")
             namespace = self.prefixes.get(prefix)

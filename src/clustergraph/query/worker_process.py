@@ -69,16 +69,17 @@ def _worker_main(conn: Connection, engine, path: str | None) -> None:
     nesting level, and the main thread's 8 MB end the process at a few thousand levels.
     Only the pages a deep query touches are ever used.
     """
+    in_memory = engine is not None
     if engine is None:
         engine = _open_read_only(path)
     threading.stack_size(WORKER_STACK_BYTES)
-    loop = threading.Thread(target=_serve_jobs, args=(conn, engine), name="clustergraph-worker")
+    loop = threading.Thread(target=_serve_jobs, args=(conn, engine, in_memory), name="clustergraph-worker")
     loop.start()
     loop.join()
 
 
-def _serve_jobs(conn: Connection, engine) -> None:
-    run = pyoxigraph_runner(engine)
+def _serve_jobs(conn: Connection, engine, in_memory: bool = False) -> None:
+    run = pyoxigraph_runner(engine, in_memory=in_memory)
     while True:
         try:
             job = pickle.loads(conn.recv_bytes())

@@ -117,12 +117,7 @@ class EmbeddedStore:
         object: Term | None = None,
         graph: GraphName | None = None,
     ) -> Iterator[Quad]:
-        """The stored facts matching a pattern. With ``graph=None`` only the named graphs: the
-        default graph is their merge, derived (ask for ``DefaultGraph()`` to read it)."""
-        found = self._store.quads_for_pattern(subject, predicate, object, graph)
-        if graph is not None:
-            return found
-        return (q for q in found if not isinstance(q.graph_name, DefaultGraph))
+        return self._store.quads_for_pattern(subject, predicate, object, graph)
 
     def apply(
         self,

@@ -42,6 +42,7 @@ What differs from the embedded store, and how it is handled:
 
 from __future__ import annotations
 
+import itertools
 import threading
 import time
 import uuid
@@ -272,17 +273,19 @@ class RemoteStore:
         graph: GraphName | None = None,
     ) -> Iterator[Quad]:
         """The quads matching a pattern, read page by page: the named graphs' (system graphs left
-        out); the merged default graph's only when ``graph`` is ``DefaultGraph()`` (it is derived)."""
+        out) and, unless ``graph`` names one of them, the merged default graph's."""
         if any(isinstance(t, BlankNode) for t in (subject, object, graph)):
             return iter(())  # blank nodes cannot be addressed
         bound = {name: term for name, term in (("s", subject), ("p", predicate), ("o", object)) if term is not None}
         values = ""
         if bound:
             values = f"VALUES ({' '.join('?' + n for n in bound)}) {{ ({' '.join(nt(t) for t in bound.values())}) }} "
+        merged = self._paged_quads(f"{{ {values}{self._merged_pattern()} }}")
         if isinstance(graph, DefaultGraph):
-            return self._paged_quads(f"{{ {values}{self._merged_pattern()} }}")
+            return merged
         in_graph = f"VALUES ?g {{ {nt(graph)} }} " if graph is not None else ""
-        return self._paged_quads(f"{{ {values}{in_graph}GRAPH ?g {{ ?s ?p ?o }} {self._not_hidden('?g')} }}")
+        named = self._paged_quads(f"{{ {values}{in_graph}GRAPH ?g {{ ?s ?p ?o }} {self._not_hidden('?g')} }}")
+        return named if graph is not None else itertools.chain(named, merged)
 
     def named_graphs(self) -> list[NamedNode]:
         """The named graphs that hold at least one quad, system graphs left out, sorted."""
