@@ -13,6 +13,7 @@ costs: store size, the time to build it, and ``len()``.
 
     python benchmarks/bench_union.py --size 100k
     python benchmarks/bench_union.py --size 1M --runs 3 --variants union,merged
+    python benchmarks/bench_union.py --size 100k --variants union,merged --graph-cost
 """
 
 from __future__ import annotations
@@ -72,6 +73,41 @@ def evaluate(store: Store, sparql: str, options: dict) -> int:
     return sum(1 for _ in result)
 
 
+# GRAPH patterns that read no default graph, for --graph-cost.
+GRAPH_ONLY = {
+    "GRAPH ?g { ?s ?p ?o } (count)": "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }",
+    "GRAPH ?g { ?s a ?t }": "SELECT * WHERE { GRAPH ?g { ?s a ?t } }",
+    "GRAPH ?g { ?s skos:prefLabel ?l }": "SELECT * WHERE { GRAPH ?g { ?s <http://www.w3.org/2004/02/skos/core#prefLabel> ?l } }",
+}
+
+
+def graph_cost(plain: Store, merged: Store, quads: list[Quad], runs: int) -> None:
+    """GRAPH-only patterns on the named graphs alone, with the merge in the default graph, and
+    with an unrelated default graph as large (other subjects): whether their cost comes from
+    what the default graph holds or from its size (in memory: entries of every graph are walked)."""
+    unrelated = Store()
+    unrelated.extend(q for q in quads if not isinstance(q.graph_name, DefaultGraph))
+    unrelated.extend(
+        Quad(NamedNode(f"urn:x-unrelated:{i}"), q.predicate, q.object, DefaultGraph())
+        for i, q in enumerate(merged.quads_for_pattern(None, None, None, DefaultGraph()))
+    )
+    stores = {"named only": plain, "+ merge": merged, "+ unrelated default graph": unrelated}
+    rows = []
+    for name, sparql in GRAPH_ONLY.items():
+        times: dict[str, list[float]] = {label: [] for label in stores}
+        sizes = set()
+        for _ in range(runs):
+            for label, store in stores.items():
+                started = time.perf_counter()
+                sizes.add(evaluate(store, sparql, {}))
+                times[label].append(time.perf_counter() - started)
+        assert len(sizes) == 1, f"{name}: different answers {sizes}"
+        base = median(times["named only"])
+        rows.append([name, *[f"{median(t) * 1000:.1f} ms ({median(t) / base:.2f}x)" for t in times.values()]])
+    print("\n## GRAPH patterns only: median ms (ratio to the named graphs alone)")
+    print(table(["query", *stores], rows))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--size", default="100k", help="generated size (10k, 100k, 1M) or 'bundled'")
@@ -80,6 +116,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--variants", default="union,graphs,merged")
     parser.add_argument("--store", default="memory", choices=("memory", "disk"), help="pyoxigraph in memory or on disk (RocksDB)")
     parser.add_argument("--skip-slower-than", type=float, default=20.0, help="seconds: one run only above this")
+    parser.add_argument("--graph-cost", action="store_true", help="also GRAPH-only patterns with and without a default graph (memory)")
     args = parser.parse_args(argv)
     size = None if args.size == "bundled" else parse_size(args.size)
     variants = [v.strip() for v in args.variants.split(",")]
@@ -101,7 +138,8 @@ def main(argv: list[str] | None = None) -> int:
           f"with the merge kept: {stored} quads (x{stored / len(plain):.2f}), built in {build_s:.2f} s, len() {len_s * 1000:.0f} ms")
 
     settings = Settings(store="memory", _env_file=None)
-    queries = {f"example:{n}": e.sparql for n, e in load_examples(settings.queries_dir).items()}
+    # Examples that call outside endpoints (SERVICE) are left out: they measure the network.
+    queries = {f"example:{n}": e.sparql for n, e in load_examples(settings.queries_dir).items() if not e.federated}
     queries.update({"count(*)": COUNT_ALL, "types": TYPES_OF_A_CLUSTER, "group-by-clusters": GROUP_BY_CLUSTERS, "lookup": LOOKUP})
     stores = {"union": plain, "graphs": plain, "merged": merged}
 
@@ -129,6 +167,8 @@ def main(argv: list[str] | None = None) -> int:
                  *[f"{totals[v] / totals['union']:.2f}x" if "union" in totals else "-" for v in others]])
     print(f"\n## {args.size}, {args.store} store: result size / median ms per variant; time ratio to 'union' (<1 = faster)")
     print(table(["query", *variants, *[f"{v} / union" for v in others]], rows))
+    if args.graph_cost:
+        graph_cost(plain, merged, quads, args.runs)
     return 0
 
 

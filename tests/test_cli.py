@@ -154,3 +154,31 @@ def test_an_invalid_setting_is_refused_with_a_message(tmp_path) -> None:
     )
     assert done.returncode == 2
     assert "query_timeout" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_stats_completeness_prints_a_table_per_cluster_and_exits_like_the_others(tmp_path, shacl_gate) -> None:
+    from clustergraph.catalog.completeness import FIELD_KEYS, TEXT_MARKS
+    from clustergraph.loading.parse import parse_path
+    from clustergraph.settings import DEFAULT_BASE_IRI
+    from clustergraph.store import EmbeddedStore
+    from tests.catalog.test_completeness import EXPECTED, FIXTURES
+
+    path = tmp_path / "store"  # the made-up landscape whose answer is known by construction
+    db = EmbeddedStore(path)
+    db.apply(add=shacl_gate.ontology_quads + parse_path(FIXTURES / "completeness.trig", base_iri=DEFAULT_BASE_IRI))
+    db.close()
+    done = run("stats", "--completeness", store=path)
+    assert done.returncode == 0, done.stderr
+    rows = {line.split()[0]: line.split()[1:] for line in done.stdout.splitlines()[1:3]}
+    for cluster, states in EXPECTED.items():
+        marks = [TEXT_MARKS[states.get(key, "missing")] for key in FIELD_KEYS]
+        sourced = list(states.values()).count("sourced")
+        assert rows[cluster] == marks + [f"{sourced}/{len(FIELD_KEYS)}"], cluster
+    assert "7 of 34 profile fields known from sources, 4 editorial, 23 unknown" in done.stdout
+    one = run("stats", "--completeness", "--cluster", "beta", "-f", "json", store=path)
+    table = json.loads(one.stdout)
+    assert table["count"] == 1 and table["data"][0]["id"] == "beta" and table["totals"]["editorial"] == 1
+    unknown = run("stats", "--completeness", "--cluster", "gamma", store=path)
+    assert unknown.returncode == 6 and "no cluster with id 'gamma'" in unknown.stderr and not unknown.stdout
+    wrong = run("stats", "--completeness", "-f", "xml", store=path)
+    assert wrong.returncode == 2 and "text or json" in wrong.stderr

@@ -10,17 +10,34 @@ import pytest
 from test_cli import run
 
 BASE = "https://w3id.org/clustergraph/"
-# its-owl-history with its founding year changed from 2011 to 2012 (loaded with --replace).
+# wikipedia-de-its-owl with its founding year changed from 2011 to 2012 (loaded with --replace).
 CHANGE = """
 @prefix cg: <https://w3id.org/clustergraph/ontology/> .
 @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
 @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
-GRAPH <source/its-owl-history> {
-    <cluster/its-owl> cg:foundingDate "2012"^^xsd:gYear ;
+GRAPH <source/wikipedia-de-its-owl> {
+    <cluster/its-owl> skos:prefLabel "it's OWL – Intelligente Technische Systeme OstWestfalenLippe"@de ;
+        cg:foundingDate "2012"^^xsd:gYear ;
         cg:fundedBy <organisation/bmbf> ;
-        skos:note "Leading-edge cluster (Spitzencluster) award of the Federal Ministry of Education and Research in January 2012; the association it's OWL e.V. was founded in 2012."@en .
+        cg:technology <technology/intelligent-technical-systems> .
+    <organisation/its-owl-clustermanagement-gmbh> cg:basedIn <place/paderborn> .
 }
 """
+CHANGED_SOURCE = f"{BASE}source/wikipedia-de-its-owl"
+
+
+def data_date() -> str:
+    """The date a release of the bundled data carries: the latest date its sources state."""
+    from clustergraph.exports.sources import data_modified, read_sources
+    from clustergraph.loading.loader import ensure_loaded
+    from clustergraph.settings import Settings
+    from clustergraph.store import EmbeddedStore
+
+    store = EmbeddedStore()
+    ensure_loaded(store, Settings(store="memory", _env_file=None))
+    return data_modified(read_sources(store, BASE).values()).date().isoformat()
+
+
 
 
 @pytest.fixture(scope="module")
@@ -32,7 +49,7 @@ def releases(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     for name in ("first", "again"):
         done = run("export", "release", "--out", str(paths[name]), store=store)
         assert done.returncode == 0, done.stderr
-        assert "wrote release 2023-01-01-" in done.stderr
+        assert f"wrote release {data_date()}-" in done.stderr
     change = folder / "change.trig"
     change.write_text(CHANGE, encoding="utf-8")
     loaded = run("load", str(change), "--replace", store=store)
@@ -56,8 +73,8 @@ def test_diff_reports_the_loaded_change_exactly(releases: dict[str, Path]) -> No
     assert done.returncode == 0, done.stderr
     report = json.loads(done.stdout)
     fact = lambda year: [f"<{BASE}cluster/its-owl>", f"<{BASE}ontology/foundingDate>",  # noqa: E731
-                         f'"{year}"^^<http://www.w3.org/2001/XMLSchema#gYear>', f"{BASE}source/its-owl-history"]
-    assert report["by_source"] == [{"source": f"{BASE}source/its-owl-history", "added": [fact(2012)], "removed": [fact(2011)]}]
+                         f'"{year}"^^<http://www.w3.org/2001/XMLSchema#gYear>', CHANGED_SOURCE]
+    assert report["by_source"] == [{"source": CHANGED_SOURCE, "added": [fact(2012)], "removed": [fact(2011)]}]
     assert report["by_resource"] == [{"resource": f"{BASE}cluster/its-owl", "added": [fact(2012)], "removed": [fact(2011)]}]
     text = run("diff", str(releases["first"]), str(releases["changed"]), store="memory").stdout
     assert "1 facts added, 1 removed" in text

@@ -4,6 +4,7 @@ mode), quiet when the output goes to a pipe or a file; `load --verbose` prints t
 from __future__ import annotations
 
 import io
+import json
 import os
 import pty
 import select
@@ -60,7 +61,7 @@ def test_load_off_a_terminal_prints_only_its_report_and_summary(tmp_path: Path) 
     done = cli("load", CLUSTERGRAPH_STORE=str(tmp_path / "store"))
     assert done.returncode == 0, done.stderr
     assert "conforms: 0 violation(s)" in done.stderr
-    for step in ("parsed", "validating", "committing", "✓", "\x1b["):
+    for step in ("reading", "validating", "committing", "✓", "\x1b["):
         assert step not in done.stderr, step
     assert done.stdout.startswith("loaded ")
 
@@ -69,9 +70,11 @@ def test_load_on_a_pseudo_terminal_shows_each_step_ticked(tmp_path: Path) -> Non
     code, screen = on_a_pseudo_terminal("load", CLUSTERGRAPH_STORE=str(tmp_path / "store"))
     assert code == 0, screen
     assert "\x1b[" in screen  # drawn live, with the terminal's control sequences
-    for step in ("parsed ", "validating ", "committing "):
+    for step in ("reading ", "validating ", "committing "):
         ticked = [line for line in screen.splitlines() if step in line and "✓" in line]
         assert ticked, f"no ticked '{step}' step in: {screen[-2000:]}"
+    # Reading a file is a step with a size: a bar that ends full.
+    assert any("reading " in line and "100%" in line for line in screen.splitlines()), screen[-2000:]
     assert "loaded " in screen
 
 
@@ -85,7 +88,7 @@ def test_load_verbose_prints_each_step_as_a_plain_line_off_a_terminal(tmp_path: 
     done = cli("load", "--verbose", CLUSTERGRAPH_STORE=str(tmp_path / "store"))
     assert done.returncode == 0, done.stderr
     lines = done.stderr.splitlines()
-    assert any(line.startswith("parsed ") for line in lines)
+    assert any(line.startswith("reading ") for line in lines)
     assert any(line.startswith("validating ") for line in lines)
     assert any(line.startswith("committing ") for line in lines)
     assert "\x1b[" not in done.stderr
@@ -139,3 +142,33 @@ def test_steps_with_nothing_to_do_print_nothing() -> None:
     with Steps("loading the bundled data", announce=True, stream=log):
         pass  # a store that holds data already: the server's start loads nothing
     assert log.getvalue() == ""
+
+
+def test_a_line_format_dump_shows_a_bar_and_writes_what_the_store_dumps(tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    target = tmp_path / "all.nq"
+    done = cli("export", "dump", "-o", str(target), CLUSTERGRAPH_STORE=str(store), **FORCED_TERMINAL)
+    assert done.returncode == 0, done.stderr
+    assert "writing N-Quads" in done.stderr and "100%" in done.stderr
+    from pyoxigraph import RdfFormat
+
+    from clustergraph.store.embedded import EmbeddedStore
+
+    opened = EmbeddedStore(store, read_only=True)
+    try:
+        assert target.read_bytes() == opened.dump(RdfFormat.N_QUADS)
+    finally:
+        opened.close()
+
+
+def test_a_release_shows_a_bar_over_the_files_it_makes(tmp_path: Path) -> None:
+    done = cli("export", "release", "-o", str(tmp_path / "release"), CLUSTERGRAPH_STORE="memory", **FORCED_TERMINAL)
+    assert done.returncode == 0, done.stderr
+    assert "making release " in done.stderr and "100%" in done.stderr
+    assert (tmp_path / "release" / "SHA256SUMS").is_file()
+
+
+def test_stats_on_an_empty_store_counts_the_bundled_data_it_loads_first(tmp_path: Path) -> None:
+    done = cli("stats", "-f", "json", CLUSTERGRAPH_STORE=str(tmp_path / "store"))
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["quads"] > 0

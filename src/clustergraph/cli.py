@@ -8,16 +8,19 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import wraps
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
 from clustergraph import formats
 from clustergraph.errors import ClusterGraphError, InputError, QueryError, ValidationFailed
 from clustergraph.settings import Settings
+
+if TYPE_CHECKING:
+    from clustergraph.progress import Steps
 
 app = typer.Typer(
     help="The NRW cluster knowledge graph: load, validate, query and serve it.",
@@ -225,14 +228,22 @@ def examples(
 def stats(
     store: StoreOption = None,
     output: Annotated[str, typer.Option("--format", "-f", help="text or json")] = "text",
+    completeness: Annotated[bool, typer.Option("--completeness", help="Per cluster, which profile fields are known from a source, editorial or unknown.")] = False,
+    cluster: Annotated[Optional[str], typer.Option("--cluster", help="With --completeness: only this cluster (its id).")] = None,
 ) -> None:
-    """Counts of quads, instances per class and triples per named graph."""
+    """Counts of quads, instances per class and triples per named graph; or, with
+    --completeness, the state of every profile field of every cluster."""
+    from clustergraph.loading.loader import ensure_loaded
     from clustergraph.stats import store_stats
     from clustergraph.store import open_store
 
+    if completeness or cluster is not None:
+        _completeness(store, output, cluster)
+        return
     settings = settings_from(store=store)
     db = open_store(settings, for_reading=True)
     try:
+        ensure_loaded(db, settings)  # an empty store gets the bundled data first, as for `query`
         numbers = store_stats(db)
     finally:
         db.close()
@@ -246,6 +257,27 @@ def stats(
     typer.echo("triples per graph:")
     for row in numbers["graphs"]:
         typer.echo(f"  {row['count']:>7}  {row['graph']}")
+
+
+def _completeness(store: str | None, output: str, cluster: str | None) -> None:
+    from clustergraph.catalog import Catalog
+    from clustergraph.catalog.completeness import as_text, completeness
+    from clustergraph.loading.loader import ensure_loaded
+    from clustergraph.store import open_store
+
+    if output not in ("text", "json"):
+        raise InputError(f"unknown format {output!r}: use text or json")
+    settings = settings_from(store=store)
+    db = open_store(settings, for_reading=True)
+    try:
+        ensure_loaded(db, settings)
+        table = completeness(Catalog(db, settings.base_iri), cluster)
+    finally:
+        db.close()
+    if output == "json":
+        typer.echo(table.model_dump_json(indent=2))
+    else:
+        typer.echo(as_text(table))
 
 
 @app.command()
@@ -294,6 +326,7 @@ def export(
     ``release -o DIR`` writes every file of a release that way; the same data gives the same bytes.
     """
     from clustergraph.exports import dcat, eccp
+    from clustergraph.exports.dump import dump_chunks, streams
     from clustergraph.loading.loader import ensure_loaded
     from clustergraph.progress import Steps
     from clustergraph.store import open_store
@@ -306,6 +339,9 @@ def export(
         steps(f"exporting {what} {output}".rstrip())
         if what == "dump":
             fmt = _rdf_format(output or "nquads")
+            if streams(fmt.oxigraph):
+                # Written as it is read, within the try: the store stays open until the last chunk.
+                return _write_export(dump_chunks(db, fmt.oxigraph, progress=steps), out, steps)
             body = db.dump(fmt.oxigraph)
         elif what == "dcat":
             fmt = _rdf_format(output or "turtle")
@@ -319,7 +355,7 @@ def export(
 
             if out is None:
                 raise InputError("export release needs --out DIR, the folder to write the release to")
-            release = build_release(db, publication(settings, service_url))
+            release = build_release(db, publication(settings, service_url), progress=steps)
         elif what == "eccp":
             records = eccp.profiles(db)
             if (output or "csv") == "csv":
@@ -337,16 +373,26 @@ def export(
     if what == "release":
         _write_release(release, out)
         return
+    _write_export([body], out)
+
+
+def _write_export(chunks: Iterable[bytes], out: Path | None, steps: Steps | None = None) -> None:
+    """Write an export's bytes to ``out`` (whole or not at all) or to standard output."""
     if out is None:
-        sys.stdout.buffer.write(body)
+        for chunk in chunks:
+            sys.stdout.buffer.write(chunk)
+        written = None
     else:
         from clustergraph.files import write_atomically
 
         try:  # a file under the final name is always complete, even when this process is killed
-            write_atomically(out, body)
+            written = write_atomically(out, chunks)
         except OSError as err:
             raise InputError(f"{out}: {err.strerror or err}") from err
-        say(f"wrote {len(body)} bytes to {out}")
+    if steps is not None:
+        steps.finish()
+    if written is not None:
+        say(f"wrote {written} bytes to {out}")
 
 
 def _write_release(release, out: Path) -> None:

@@ -5,10 +5,15 @@ disk, then renames it over the target (``os.replace`` is atomic on POSIX) and fl
 folder. A process killed at any moment leaves either the previous file or the new one,
 never a truncated mix; at worst a stale ``.NAME.partial-PID`` file, which the next write
 to the same name removes once its process is gone.
+
+``exchange_folders`` swaps two folders in one step, which is how a load swaps a staged
+store in for the old one.
 """
 
 from __future__ import annotations
 
+import ctypes
+import errno as errnos
 import os
 from collections.abc import Iterable
 from pathlib import Path
@@ -79,3 +84,30 @@ def _sync_folder(folder: Path) -> None:
         pass
     finally:
         os.close(fd)
+
+
+# renameat2(2): the current directory as base, and the flag that swaps the two names.
+_AT_FDCWD = -100
+_RENAME_EXCHANGE = 2
+
+
+def exchange_folders(first: Path, second: Path) -> None:
+    """Swap two folders on one file system atomically (Linux ``renameat2(RENAME_EXCHANGE)``).
+
+    Where the call is missing, two renames are used instead: a process killed between them
+    leaves ``second`` missing (its content is then at ``first``). Raises ``OSError``.
+    """
+    libc = ctypes.CDLL(None, use_errno=True)
+    swap = getattr(libc, "renameat2", None)
+    if swap is not None:
+        if swap(_AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second), _RENAME_EXCHANGE) == 0:
+            _sync_folder(second.parent)
+            return
+        code = ctypes.get_errno()
+        if code not in (errnos.ENOSYS, errnos.EINVAL):  # no such call, or a file system without it
+            raise OSError(code, os.strerror(code), str(second))
+    aside = second.with_name(f"{second.name}.old-{os.getpid()}")
+    os.rename(second, aside)
+    os.rename(first, second)
+    os.rename(aside, first)
+    _sync_folder(second.parent)

@@ -51,6 +51,6 @@ def resource_prefixes(base_iri: str) -> dict[str, str]:
     """Prefixes of the resource IRIs under ``base_iri`` (``cluster:``, ``organisation:``, ...)."""
     kinds = (
         "cluster organisation innovation-field theme ecosystem technology topic-area label programme "
-        "participation membership initiative event document place figure scheme source"
+        "participation membership initiative event document place figure scheme source research-gap"
     ).split()
     return {kind: f"{base_iri}{kind}/" for kind in kinds}

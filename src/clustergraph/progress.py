@@ -7,17 +7,35 @@ off) every step is a line with a spinner and its elapsed time, ticked when the n
 Anywhere else (a pipe, a log file, the tests) nothing is shown, unless a ``title`` is to be
 announced, as ``clustergraph serve`` does on its first start, or ``verbose`` asks for each
 step as a plain line.
+
+A step whose size is known (the bytes of a file being loaded) is begun with ``Steps.sized``,
+which returns a function to call with each amount done: on a terminal the step gets a bar
+with the share done and the time left; elsewhere it is a step like any other. ``sized_step``
+does the same for any ``progress=`` callback, so library code need not know what it was given.
 """
 
 from __future__ import annotations
 
 import sys
 import time
+from collections.abc import Callable
 from types import TracebackType
 from typing import Self, TextIO
 
 from rich.console import Console
-from rich.progress import Progress, SpinnerColumn, TaskID, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    Progress,
+    SpinnerColumn,
+    Task,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+from rich.text import Text
+
+Advance = Callable[[int], None]
 
 
 class Steps:
@@ -47,6 +65,7 @@ class Steps:
         self._task: TaskID | None = None
         self._word = ""
         self._count = 0
+        self._size = 1
         self._started: float | None = None
 
     def __enter__(self) -> Self:
@@ -74,10 +93,19 @@ class Steps:
         elif self.verbose:
             self._line(message)
 
+    def sized(self, message: str, total: int) -> Advance:
+        """Begin a step of ``total`` units (e.g. bytes); call the result with each amount done."""
+        self(message)
+        if not self.live or self._display is None or self._task is None or total <= 0:
+            return _ignore
+        display, task = self._display, self._task
+        display.update(task, total=total, completed=0, sized=True)
+        self._size = total
+        return lambda amount: display.advance(task, amount)
+
     def finish(self) -> None:
         """Tick the last step and stop; say how long the steps took when the title was shown."""
-        if self._display is not None and self._task is not None:
-            self._display.update(self._task, completed=1)
+        self._tick()
         started = self._started
         self.close()  # the steps stay on the screen; the time goes below them
         if started is not None and self.title and (self.live or self.announce):
@@ -99,6 +127,9 @@ class Steps:
             self._display = Progress(
                 SpinnerColumn(finished_text="[green]✓[/]"),
                 TextColumn("{task.description}", markup=False),
+                _SizedOnly(BarColumn(bar_width=30)),
+                _SizedOnly(TextColumn("{task.percentage:>3.0f}%")),
+                _SizedOnly(TimeRemainingColumn()),
                 TimeElapsedColumn(),
                 console=self._console,
                 transient=False,
@@ -109,9 +140,14 @@ class Steps:
         if continues and self._task is not None:
             self._display.update(self._task, description=described)
             return
-        if self._task is not None:
-            self._display.update(self._task, completed=1)
-        self._task = self._display.add_task(described, total=1)
+        self._tick()
+        self._task = self._display.add_task(described, total=1, sized=False)
+        self._size = 1
+
+    def _tick(self) -> None:
+        """Mark the running step done."""
+        if self._display is not None and self._task is not None:
+            self._display.update(self._task, completed=self._size)
 
     def _line(self, text: str) -> None:
         if self._display is not None:
@@ -119,3 +155,30 @@ class Steps:
         else:
             self._stream.write(text + "\n")
             self._stream.flush()
+
+
+def sized_step(progress: Callable[[str], None] | None, message: str, total: int) -> Advance:
+    """Begin a sized step on ``progress`` (a bar when it is ``Steps`` on a terminal); returns the
+    function to report each amount done (which does nothing when there is nothing to show)."""
+    if isinstance(progress, Steps):
+        return progress.sized(message, total)
+    if progress is not None:
+        progress(message)
+    return _ignore
+
+
+def _ignore(amount: int) -> None:
+    """Progress nobody shows."""
+
+
+class _SizedOnly:
+    """A column shown only for steps begun with ``Steps.sized`` (plain steps have no size)."""
+
+    def __init__(self, column) -> None:
+        self._column = column
+
+    def __call__(self, task: Task):
+        return self._column(task) if task.fields.get("sized") else Text("")
+
+    def get_table_column(self):
+        return self._column.get_table_column()

@@ -70,6 +70,13 @@ class Settings(BaseSettings):
         description="Most memory (address space) the process that parses an RDF body sent to the Graph Store "
         "may use; a body that needs more is a 413. A quarter of it bounds the parsed data.",
     )
+    load_memory_bytes: int = Field(
+        default=300_000_000,
+        ge=0,
+        description="Input size up to which `clustergraph load` stages the data in memory, where validation is faster "
+        "(bytes of the files, plus about 200 per stored quad the load keeps); a bigger load is staged on disk, "
+        "in bounded memory.",
+    )
     query_workers: int = Field(default=2, ge=1, le=64, description="Worker processes that evaluate queries.")
     query_cache_bytes: int = Field(
         default=64_000_000,

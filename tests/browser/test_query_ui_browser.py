@@ -164,10 +164,75 @@ def test_a_query_shows_its_rows_and_a_broken_one_the_sentence_not_the_json(brows
     page.wait_for_selector(".yasr .cg-problem-detail", timeout=30_000)
     screenshot(page, "query-ui-syntax-error.png")
     assert page.text_content(".yasr .cg-problem-detail") == BROKEN_SENTENCE
-    assert page.text_content(".yasr .cg-problem-title") == "SPARQL syntax error (400)"
+    assert page.text_content(".yasr .cg-problem-title") == "The query failed: SPARQL syntax error (400)"
     shown = page.inner_text(".yasr")
     assert '"type"' not in shown and "about:blank" not in shown and "error at 4:" not in shown
     # the parser's own words are there, folded away, and the line of the error is marked
     assert page.text_content(".yasr .cg-problem-parser pre").startswith("error at ")
     assert page.eval_on_selector_all(".yasqe .cg-error-line", "lines => lines.length") == 1
+    browsing.assert_clean()
+
+
+# What the German editor may show besides German: names of formats, methods and query forms.
+NAMES = {"CSV", "TSV", "JSON", "XML", "Turtle", "TriG", "N-Triples", "N-Quads", "RDF/XML", "JSON-LD", "GET", "POST",
+         "Ask / Select", "Construct / Describe", "cURL", "image/svg+xml", "X", "✖", "<", "<<", ">", ">>", "+"}
+CONTROL_TEXTS = """() => {
+  const out = [];
+  const area = document.getElementById("yasgui");
+  const keep = ".CodeMirror-lines, td, th, pre, .cg-problem";
+  const walker = document.createTreeWalker(area, NodeFilter.SHOW_TEXT);
+  let node;
+  while ((node = walker.nextNode())) {
+    const text = node.nodeValue.trim();
+    if (text && !node.parentElement.closest(keep) && node.parentElement.getClientRects().length) out.push(text);
+  }
+  area.querySelectorAll("[title], [aria-label], [placeholder]").forEach(el => {
+    if (el.closest(".CodeMirror-lines")) return;
+    for (const name of ["title", "aria-label", "placeholder"]) if (el.getAttribute(name)) out.push(el.getAttribute(name));
+  });
+  return out;
+}"""
+
+
+def test_the_german_editor_speaks_german_and_marks_the_servers_english(browsing, live_server, store) -> None:
+    import re
+
+    from clustergraph.pages.yasgui_texts import EXACT_DE, PATTERNS_DE, PROBLEM_TITLES_DE
+
+    page = browsing.page
+    page.goto(f"{live_server.url}/sparql?lang=de")
+    page.wait_for_selector(".yasqe .CodeMirror")
+    good = "PREFIX cg: <https://w3id.org/clustergraph/ontology/>\nSELECT ?name WHERE { ?c cg:shortName ?name }"
+    rows = len({row["name"].value for row in store.query(good)})
+    run_in_editor(page, good)
+    result_table_text(page)
+    page.click(".tabContextButton")  # the request settings draw their own texts
+    page.wait_for_timeout(300)
+    shown = page.evaluate(CONTROL_TEXTS)
+    screenshot(page, "query-ui-de.png")
+    german = set(EXACT_DE.values())
+    counted = re.compile(
+        r"^(\d+ Ergebnisse?|Antwort) in \d+,\d+ Sekunden$|^Zeilen \d+ bis \d+ von \d+$|^\w+: zum Sortieren aktivieren$"
+    )
+    english = [text for text in shown if text in EXACT_DE or any(re.match(p, text) for p, _ in PATTERNS_DE)]
+    other = [text for text in shown if text not in german and text not in NAMES and not text.isdigit() and not counted.match(text)]
+    assert english == [], f"YASGUI's English on the German page: {english}"
+    assert other == [], f"texts that are neither German nor names: {other}"
+    assert page.get_attribute(".yasqe_queryButton", "title") == "Abfrage ausführen"
+    assert {"Tabelle", "Antwort", "Anfragemethode"} <= set(shown), shown
+    assert any(re.fullmatch(rf"{rows} Ergebnisse? in \d+,\d+ Sekunden", text) for text in shown), shown
+
+    page.keyboard.press("Escape")
+    page.mouse.click(5, 5)
+    run_in_editor(page, BROKEN)
+    page.wait_for_selector(".yasr .cg-problem-detail", timeout=30_000)
+    title = PROBLEM_TITLES_DE["SPARQL syntax error"]
+    assert page.text_content(".yasr .cg-problem-title") == f"Die Abfrage ist fehlgeschlagen: {title} (400)"
+    detail = page.query_selector(".yasr .cg-problem-detail")
+    assert detail.get_attribute("lang") == "en" and "untranslated" in detail.get_attribute("class")
+    hint = detail.query_selector(".tag")
+    assert hint.get_attribute("lang") == "de" and hint.text_content() == "nur auf Englisch" and hint.is_visible()
+    assert detail.text_content().startswith(BROKEN_SENTENCE)
+    assert page.text_content(".yasr .cg-problem-parser summary") == "Meldung des Parsers"
+    screenshot(page, "query-ui-syntax-error-de.png")
     browsing.assert_clean()

@@ -237,3 +237,44 @@ def test_one_search_gives_the_same_hits_in_the_same_order(desktop, live_server) 
     page.goto(live_server.url + "/search?q=automotive&lang=de")
     screenshot(page, "site-search-automotive-de-desktop.png")
     desktop.assert_clean()
+
+
+MEMBER_FIGURE = """PREFIX cg: <https://w3id.org/clustergraph/ontology/>
+SELECT ?c WHERE { ?f cg:figureOf ?c ; cg:measure cg:MemberCount ; cg:value ?v FILTER(?v > 1) } ORDER BY ?c LIMIT 1"""
+ENGLISH_ONLY_DESCRIPTION = """PREFIX dct: <http://purl.org/dc/terms/>
+SELECT ?s WHERE { ?s dct:description ?d FILTER(LANG(?d) = "en")
+  FILTER NOT EXISTS { ?s dct:description ?de FILTER(LANG(?de) = "de") } } ORDER BY ?s LIMIT 1"""
+MARKS = """() => [...document.querySelectorAll('.untranslated')].map(el => {
+  const hint = [...el.querySelectorAll('.tag')].find(t => t.textContent.trim() === 'nur auf Englisch');
+  const english = [...el.querySelectorAll('[lang="en"]')].concat(el.lang === 'en' ? [el] : []);
+  return {
+    hint: !!hint && hint.getClientRects().length > 0 && getComputedStyle(hint).visibility === 'visible',
+    hintLang: hint ? hint.closest('[lang]').lang : null,
+    english: english.some(e => e.textContent.trim().length > 0),
+  };
+})"""
+
+
+def test_german_pages_read_as_german_in_the_browser(desktop, live_server, store) -> None:
+    import re
+
+    page = desktop.page
+    cluster = next(row["c"].value for row in store.query(MEMBER_FIGURE))
+    page.goto(live_server.url + "/" + cluster[len(BASE):] + "?lang=de")
+    figures = page.inner_text("ul.figures")
+    assert re.search(r"(etwa |mehr als )?[\d.]+ Mitglieder", figures), figures
+    related = page.inner_text(".related-list") if page.query_selector(".related-list") else ""
+    page.goto(live_server.url + "/cluster/its-owl?lang=de")
+    related += page.inner_text(".related-list")
+    scores = re.findall(r"Wert (\S+?)\)", related)
+    assert scores and all(re.fullmatch(r"\d+,\d\d", s) for s in scores), scores
+    screenshot(page, "site-cluster-scores-de-desktop.png")
+    # A description no source gives in German: English, tagged so, with the German hint in sight.
+    described = next(row["s"].value for row in store.query(ENGLISH_ONLY_DESCRIPTION))
+    for path in ("/" + described[len(BASE):], "/ontology/Cluster"):
+        page.goto(live_server.url + path + "?lang=de")
+        marks = page.evaluate(MARKS)
+        assert marks, path
+        assert all(m["hint"] and m["hintLang"] == "de" and m["english"] for m in marks), (path, marks)
+    screenshot(page, "site-untranslated-de-desktop.png")
+    desktop.assert_clean()

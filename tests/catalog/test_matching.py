@@ -5,9 +5,13 @@ from __future__ import annotations
 
 import pytest
 
+from pyoxigraph import NamedNode, Quad
+
 from clustergraph.catalog import Catalog, related_clusters
+from clustergraph.catalog.matching import SHARED_PATHS, WEIGHTS
 from clustergraph.catalog.query import PROLOGUE
 from clustergraph.errors import NotFound
+from clustergraph.namespaces import CG
 
 # The documented scoring: weight × 2 / (clusters sharing the item); a complementary pair 0.5.
 MEMBER, PROGRAMME, TECHNOLOGY, BODY, FIELD, COMPLEMENT = 3, 2, 2, 2, 1, 0.5
@@ -95,3 +99,100 @@ def test_every_evidence_item_of_the_bundled_data_is_true_of_the_graph(cat: Catal
                         assert bool(cat.store.query(PROLOGUE + ask)), (slug, related.cluster.id, evidence.kind, item.id)
                     checked += 1
     assert checked > 0, "the bundled data should hold at least one cross-cluster tie"
+
+
+# The reference: the ranking as it was worked out before the ties were read once for every
+# cluster, by two SPARQL queries per kind with the cluster bound (and one for complementary
+# fields). The fast path must give the same ranking, scores and evidence.
+_ITEMS = """
+SELECT ?this ?item (COUNT(DISTINCT ?c) AS ?n) WHERE {{
+  ?this {path} ?item .
+  ?c {path} ?item .
+  FILTER EXISTS {{ ?c a/rdfs:subClassOf* cg:Cluster }}
+}} GROUP BY ?this ?item
+"""
+_OTHERS = """
+SELECT ?this ?other ?item WHERE {{
+  ?this {path} ?item .
+  ?other {path} ?item .
+  FILTER(?other != ?this)
+  FILTER EXISTS {{ ?other a/rdfs:subClassOf* cg:Cluster }}
+}}
+"""
+_COMPLEMENTARY = """
+SELECT ?this ?other ?item WHERE {
+  {
+    ?this cg:innovationField ?cross . ?cross cg:isCrossCutting true .
+    ?other cg:innovationField ?plain .
+    FILTER NOT EXISTS { ?plain cg:isCrossCutting true }
+    FILTER NOT EXISTS { ?this cg:innovationField ?plain }
+  } UNION {
+    ?other cg:innovationField ?cross . ?cross cg:isCrossCutting true .
+    ?this cg:innovationField ?plain .
+    FILTER NOT EXISTS { ?plain cg:isCrossCutting true }
+    FILTER NOT EXISTS { ?other cg:innovationField ?plain }
+  }
+  FILTER(?other != ?this)
+  FILTER EXISTS { ?other a/rdfs:subClassOf* cg:Cluster }
+  VALUES ?side { "cross" "plain" }
+  BIND(IF(?side = "cross", ?cross, ?plain) AS ?item)
+}
+"""
+
+
+def reference_ties(cat: Catalog, iri: str) -> dict[str, tuple[float, dict[str, list[str]]]]:
+    """other cluster -> (score, {kind: item iris}) by the per-cluster queries."""
+    this = NamedNode(iri)
+    ties: dict[str, dict[str, dict[str, float]]] = {}
+
+    def tie(other, kind: str, item, contribution: float) -> None:
+        if isinstance(other, NamedNode) and isinstance(item, NamedNode):
+            ties.setdefault(other.value, {}).setdefault(kind, {})[item.value] = contribution
+
+    for kind, path in SHARED_PATHS.items():
+        rows = cat.store.query(PROLOGUE + _ITEMS.format(path=path), substitutions={"this": this})
+        sharing = {row["item"].value: int(row["n"].value) for row in rows}
+        for row in cat.store.query(PROLOGUE + _OTHERS.format(path=path), substitutions={"this": this}):
+            n = sharing.get(row["item"].value, 0)
+            if n >= 2:
+                tie(row["other"], kind, row["item"], WEIGHTS[kind] * 2 / n)
+    for row in cat.store.query(PROLOGUE + _COMPLEMENTARY, substitutions={"this": this}):
+        tie(row["other"], "complementary_field", row["item"], WEIGHTS["complementary_field"])
+
+    def weight(kind: str, items: dict[str, float]) -> float:
+        return WEIGHTS[kind] if kind == "complementary_field" else sum(items.values())
+
+    return {
+        other: (
+            round(sum(round(weight(kind, items), 3) for kind, items in per_kind.items()), 3),
+            {kind: sorted(items) for kind, items in per_kind.items()},
+        )
+        for other, per_kind in ties.items()
+    }
+
+
+@pytest.mark.parametrize("which", ["toy", "cat"])
+def test_the_ranking_equals_the_per_cluster_queries_for_every_cluster(which: str, request: pytest.FixtureRequest) -> None:
+    catalogue: Catalog = request.getfixturevalue(which)
+    clusters = [row["c"].value for row in catalogue.store.query(PROLOGUE + "SELECT DISTINCT ?c WHERE { ?c a/rdfs:subClassOf* cg:Cluster }")]
+    compared = 0
+    for iri in clusters:
+        expected = reference_ties(catalogue, iri)
+        found = related_clusters(catalogue, catalogue.id_of(iri)).data
+        assert {r.cluster.iri: (r.score, {e.kind: sorted(i.iri for i in e.items) for e in r.evidence}) for r in found} == expected
+        scores = [r.score for r in found]
+        assert scores == sorted(scores, reverse=True)
+        compared += len(found)
+    assert compared > 0
+
+
+def test_a_write_changes_the_ties_at_once(toy: Catalog) -> None:
+    """The ties are read once per store version: a new shared technology counts at the next call."""
+    before = {r.cluster.id: r.score for r in related_clusters(toy, "alpha").data}
+    assert "eta" not in before
+    tech = NamedNode(f"{toy.base_iri}technology/fresh-technology")
+    graph = NamedNode(f"{toy.base_iri}source/test")
+    technology = NamedNode(str(CG.technology))
+    toy.store.apply(add=[Quad(toy.iri("cluster", s), technology, tech, graph) for s in ("alpha", "eta")])
+    after = {r.cluster.id: r.score for r in related_clusters(toy, "alpha").data}
+    assert after["eta"] == pytest.approx(shared(TECHNOLOGY, 2), abs=1e-3)

@@ -37,7 +37,9 @@ from clustergraph.catalog import (
     related_clusters,
     search,
 )
-from clustergraph.settings import DEFAULT_BASE_IRI
+from clustergraph.catalog.reads import read_through
+from clustergraph.query.executor import ThreadExecutor
+from clustergraph.settings import DEFAULT_BASE_IRI, Settings
 from clustergraph.store.remote import RemoteStore
 
 pytestmark = pytest.mark.virtuoso
@@ -113,3 +115,20 @@ def test_the_remote_store_answers_like_the_embedded_one(call: str, cat: Catalog,
     assert remote.model_dump() == embedded.model_dump()
     if hasattr(embedded, "count"):
         assert embedded.count > 0, f"{call} should find something in the bundled data"
+
+
+@pytest.mark.parametrize("call", ["clusters", "related"])
+def test_a_read_through_the_executor_answers_from_the_remote_store_as_from_the_embedded_one(
+    call: str, cat: Catalog, remote_catalog: Catalog
+) -> None:
+    """The one read path (``catalog.reads``): a remote store's executor runs the same catalogue
+    read in a thread under the query timeout, and answers as the embedded store does."""
+    settings = Settings(store="memory", _env_file=None)
+    fn, args = {"clusters": (list_clusters, ()), "related": (related_clusters, ("its-owl",))}[call]
+    executor = ThreadExecutor(remote_catalog.store, workers=1)
+    try:
+        remote = read_through(executor, settings, fn, *args)
+    finally:
+        executor.close()
+    assert remote == fn(cat, *args).model_dump(mode="json")
+    assert remote["count"] > 0

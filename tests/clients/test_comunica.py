@@ -1,4 +1,5 @@
-"""Comunica, a SPARQL engine nobody here wrote, against a live ``clustergraph serve``.
+"""Comunica, a SPARQL engine nobody here wrote, against a live ``clustergraph serve`` on each
+store backend (embedded, Virtuoso).
 
 * The SPARQL endpoint: SELECT, ASK, CONSTRUCT and grouped COUNTs through Comunica give what
   the same query gives on the store in-process.
@@ -17,14 +18,12 @@ import json
 import shutil
 import subprocess
 from collections import Counter
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 import pytest
 from pyoxigraph import BlankNode, Literal, NamedNode, QuerySolutions
-from support.servers import LiveServer, free_port, start_server
 
 COMUNICA_DIR = Path(__file__).resolve().parent / "comunica"
 INSTALL_HINT = (
@@ -143,15 +142,15 @@ def values(rows: Counter, var: str) -> set[str]:
 
 
 @pytest.mark.parametrize("query", [CLUSTERS_AND_FIELDS, CLUSTERS_PER_FIELD], ids=["select", "group-count"])
-def test_comunica_selects_through_the_endpoint_what_the_store_answers(comunica, live_server, store, query):
-    answer = comunica.run("sparql", f"{live_server.url}/sparql", query)
+def test_comunica_selects_through_the_endpoint_what_the_store_answers(comunica, served, store, query):
+    answer = comunica.run("sparql", f"{served.url}/sparql", query)
     expected = store_rows(store.query(query))
     assert sum(expected.values()) > 0
     assert comunica_rows(answer) == expected
 
 
-def test_comunica_counts_the_clusters_and_members_the_store_counts(comunica, live_server, store):
-    answer = comunica.run("sparql", f"{live_server.url}/sparql", TOTALS)
+def test_comunica_counts_the_clusters_and_members_the_store_counts(comunica, served, store):
+    answer = comunica.run("sparql", f"{served.url}/sparql", TOTALS)
     assert comunica_rows(answer) == store_rows(store.query(TOTALS))
     row = answer["bindings"][0]
     expected = next(iter(store.query(TOTALS)))
@@ -159,15 +158,21 @@ def test_comunica_counts_the_clusters_and_members_the_store_counts(comunica, liv
     assert int(row["members"]["value"]) == int(expected["members"].value) > 0
 
 
+def test_comunica_counts_each_fact_of_the_default_graph_once(comunica, served, distinct_triple_count, void_triples):
+    answer = comunica.run("sparql", f"{served.url}/sparql", "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+    [row] = answer["bindings"]
+    assert int(row["n"]["value"]) == distinct_triple_count == void_triples > 2000
+
+
 @pytest.mark.parametrize(("query", "expected"), [(ASK_TRUE, True), (ASK_FALSE, False)], ids=["true", "false"])
-def test_comunica_asks_through_the_endpoint(comunica, live_server, store, query, expected):
-    answer = comunica.run("sparql", f"{live_server.url}/sparql", query)
+def test_comunica_asks_through_the_endpoint(comunica, served, store, query, expected):
+    answer = comunica.run("sparql", f"{served.url}/sparql", query)
     assert answer["type"] == "boolean"
     assert answer["boolean"] is bool(store.query(query)) is expected
 
 
-def test_comunica_constructs_through_the_endpoint_the_graph_the_store_builds(comunica, live_server, store):
-    answer = comunica.run("sparql", f"{live_server.url}/sparql", LABEL_GRAPH)
+def test_comunica_constructs_through_the_endpoint_the_graph_the_store_builds(comunica, served, store):
+    answer = comunica.run("sparql", f"{served.url}/sparql", LABEL_GRAPH)
     assert answer["type"] == "quads"
     served = {tuple(comunica_term(q[part]) for part in ("subject", "predicate", "object")) for q in answer["quads"]}
     assert {q["graph"]["termType"] for q in answer["quads"]} == {"DefaultGraph"}
@@ -179,17 +184,6 @@ def test_comunica_constructs_through_the_endpoint_the_graph_the_store_builds(com
 
 
 # ---------------------------------------------------------------- link traversal over the pages
-
-
-@pytest.fixture(scope="module")
-def own_base_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    """A server whose resource IRIs are its own URLs, so every link in a page leads to a page here."""
-    port = free_port()
-    server = start_server(
-        tmp_path_factory.mktemp("own-base"), port=port, CLUSTERGRAPH_BASE_IRI=f"http://127.0.0.1:{port}/"
-    )
-    yield server
-    server.stop()
 
 
 def its_owl_facts(base: str) -> str:
@@ -227,8 +221,17 @@ def traverse_from_its_owl(comunica: Comunica, base: str, query: str) -> tuple[di
 
 
 @pytest.fixture(scope="module")
-def its_owl_traversal(comunica, own_base_server) -> tuple[dict, Counter]:
-    return traverse_from_its_owl(comunica, own_base_server.url, its_owl_facts(own_base_server.url))
+def traversals() -> dict[str, tuple[dict, Counter]]:
+    """Traversals already made in this module, by server URL (each takes seconds)."""
+    return {}
+
+
+@pytest.fixture
+def its_owl_traversal(comunica, own_base_server, traversals) -> tuple[dict, Counter]:
+    base = own_base_server.url
+    if base not in traversals:
+        traversals[base] = traverse_from_its_owl(comunica, base, its_owl_facts(base))
+    return traversals[base]
 
 
 def test_traversal_from_the_cluster_page_finds_its_facts_on_the_linked_pages(its_owl_traversal, own_base_server):

@@ -1,4 +1,5 @@
-"""pyld, the JSON-LD processor nobody here wrote, on the API's JSON-LD from a live server.
+"""pyld, the JSON-LD processor nobody here wrote, on the API's JSON-LD from a live server on
+each store backend (embedded, Virtuoso).
 
 The documents name their context by URL (``/api/v1/context.jsonld``); pyld's document loader
 here fetches from the live server only and refuses every other URL, so a context that needed
@@ -57,12 +58,12 @@ class ServerOnlyLoader:
 
 
 @pytest.fixture
-def loader(live_server) -> ServerOnlyLoader:
-    return ServerOnlyLoader(live_server.url)
+def loader(served) -> ServerOnlyLoader:
+    return ServerOnlyLoader(served.url)
 
 
-def api_jsonld(live_server, path: str, **params: str) -> dict:
-    response = httpx.get(f"{live_server.url}/api/v1{path}", params={**params, "format": "jsonld"}, timeout=30)
+def api_jsonld(served, path: str, **params: str) -> dict:
+    response = httpx.get(f"{served.url}/api/v1{path}", params={**params, "format": "jsonld"}, timeout=30)
     assert response.status_code == 200, response.text
     assert response.headers["content-type"].startswith("application/ld+json")
     return response.json()
@@ -91,8 +92,8 @@ def stored_labels(store, iri: str) -> set[tuple[str, str | None]]:
     return {(q.object.value, q.object.language) for q in store.quads(NamedNode(iri), NamedNode(PREF_LABEL), None, None)}
 
 
-def test_the_context_is_served_as_json_ld_and_needs_no_outside_document(live_server, loader):
-    context_url = f"{live_server.url}/api/v1/context.jsonld"
+def test_the_context_is_served_as_json_ld_and_needs_no_outside_document(served, loader):
+    context_url = f"{served.url}/api/v1/context.jsonld"
     document = loader(context_url)["document"]
     assert loader(context_url)["contentType"] == "application/ld+json"
     terms = document["@context"]
@@ -104,10 +105,10 @@ def test_the_context_is_served_as_json_ld_and_needs_no_outside_document(live_ser
     assert expanded == [{"@id": BASE + "cluster/x", SCHEMA_NAME: [{"@value": "x"}]}]
 
 
-def test_the_expanded_cluster_list_holds_the_graphs_cluster_iris_and_labels(live_server, loader, store):
-    page = api_jsonld(live_server, "/clusters", limit="100")
+def test_the_expanded_cluster_list_holds_the_graphs_cluster_iris_and_labels(served, loader, store):
+    page = api_jsonld(served, "/clusters", limit="100")
     expanded = jsonld.expand(page, {"documentLoader": loader})
-    assert set(loader.fetched) == {f"{live_server.url}/api/v1/context.jsonld"}  # our context, nothing outside
+    assert set(loader.fetched) == {f"{served.url}/api/v1/context.jsonld"}  # our context, nothing outside
     members = [member for node in expanded for member in node.get(HYDRA_MEMBER, [])]
     assert len(members) == page["count"] == len(page["data"]) > 20
     assert ids(members) == {item["iri"] for item in page["data"]}
@@ -118,9 +119,9 @@ def test_the_expanded_cluster_list_holds_the_graphs_cluster_iris_and_labels(live
         assert {value for value, _ in literals(member, SCHEMA_NAME)} <= {value for value, _ in labels}
 
 
-def test_an_expanded_cluster_has_its_iri_types_and_linked_resources(live_server, loader, store):
+def test_an_expanded_cluster_has_its_iri_types_and_linked_resources(served, loader, store):
     cluster = BASE + "cluster/its-owl"
-    [node] = jsonld.expand(api_jsonld(live_server, "/clusters/its-owl"), {"documentLoader": loader})
+    [node] = jsonld.expand(api_jsonld(served, "/clusters/its-owl"), {"documentLoader": loader})
     node_iri = NamedNode(cluster)
 
     def stored(predicate: str) -> set[str]:
@@ -135,8 +136,8 @@ def test_an_expanded_cluster_has_its_iri_types_and_linked_resources(live_server,
     assert ids(node["http://xmlns.com/foaf/0.1/homepage"]) <= stored("http://xmlns.com/foaf/0.1/homepage")
 
 
-def test_compacting_with_the_context_gives_back_the_api_fields(live_server, loader):
-    document = api_jsonld(live_server, "/clusters/its-owl")
+def test_compacting_with_the_context_gives_back_the_api_fields(served, loader):
+    document = api_jsonld(served, "/clusters/its-owl")
     expanded = jsonld.expand(document, {"documentLoader": loader})
     compacted = jsonld.compact(expanded, document["@context"], {"documentLoader": loader})
     for field in ("iri", "id", "name", "names", "short_name", "description"):
@@ -148,8 +149,8 @@ def test_compacting_with_the_context_gives_back_the_api_fields(live_server, load
     }
 
 
-def test_the_rdf_of_a_cluster_is_facts_the_store_holds(live_server, loader, store):
-    document = api_jsonld(live_server, "/clusters/its-owl")
+def test_the_rdf_of_a_cluster_is_facts_the_store_holds(served, loader, store):
+    document = api_jsonld(served, "/clusters/its-owl")
     nquads = jsonld.to_rdf(document, {"format": "application/n-quads", "documentLoader": loader})
     graph = Graph().parse(data=nquads, format="nt")
     claimed = {(s, p, o) for s, p, o in graph if str(p) in GRAPH_PREDICATES}

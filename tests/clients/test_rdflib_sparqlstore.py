@@ -1,5 +1,6 @@
-"""rdflib's ``SPARQLStore`` with its defaults against a live server: ``Graph(store)`` read as
-a graph (``len``, ``triples``) and queried (``query``), as a researcher in a notebook would.
+"""rdflib's ``SPARQLStore`` with its defaults against a live server on each store backend
+(embedded, Virtuoso): ``Graph(store)`` read as a graph (``len``, ``triples``) and queried
+(``query``), as a researcher in a notebook would.
 
 The endpoint's default graph is the merge of every source's graph: an RDF graph, so a set.
 The expected facts are read from the ``store`` fixture's quads without SPARQL.
@@ -22,9 +23,9 @@ XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
 @pytest.fixture
-def remote_graph(live_server: LiveServer) -> Iterator[Graph]:
+def remote_graph(served: LiveServer) -> Iterator[Graph]:
     """A graph over the endpoint, built as rdflib's documentation shows: SPARQLStore, defaults."""
-    store = SPARQLStore(f"{live_server.url}/sparql")
+    store = SPARQLStore(f"{served.url}/sparql")
     yield Graph(store)
     store.close()
 
@@ -49,6 +50,13 @@ def distinct_triples(store, **pattern) -> set[tuple]:
 
 def test_len_counts_each_fact_once(remote_graph: Graph, store) -> None:
     assert len(remote_graph) == len(distinct_triples(store)) > 0
+
+
+def test_count_over_the_default_graph_is_the_distinct_triples_and_the_void_count(
+    remote_graph: Graph, distinct_triple_count: int, void_triples: int
+) -> None:
+    [row] = remote_graph.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+    assert int(row.n) == distinct_triple_count == void_triples > 2000
 
 
 def test_triples_lists_each_fact_once(remote_graph: Graph, store) -> None:
@@ -80,10 +88,10 @@ def test_query_returns_rows_and_booleans(remote_graph: Graph, store) -> None:
     assert remote_graph.query(f"ASK {{ <{ITS_OWL}> ?p ?o }}").askAnswer is True
 
 
-def test_a_graph_named_after_a_source_reads_only_that_source(live_server: LiveServer, store) -> None:
+def test_a_graph_named_after_a_source_reads_only_that_source(served: LiveServer, store) -> None:
     """With an identifier, rdflib sends it as default-graph-uri: one source's graph."""
     source = store.named_graphs()[0]
-    remote = SPARQLStore(f"{live_server.url}/sparql")
+    remote = SPARQLStore(f"{served.url}/sparql")
     try:
         assert len(Graph(remote, identifier=URIRef(source.value))) == len(list(store.quads(graph=source))) > 0
     finally:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import socket
 import threading
 
-from support.listener import http_answer
+from support.listener import Listener, http_answer
 
 ROWS_JSON = b'{"head":{"vars":["x"]},"results":{"bindings":[{"x":{"type":"literal","value":"ok"}}]}}'
 OK = http_answer("200 OK", ROWS_JSON, content_type="application/sparql-results+json")
@@ -22,29 +22,17 @@ TOO_EXPENSIVE = http_answer(
 HANG = None
 
 
-class ScriptedEndpoint:
+class ScriptedEndpoint(Listener):
     """Answers request n with ``script[n]`` (``None``: accept and never answer)."""
 
     def __init__(self, *script: bytes | None) -> None:
         self.script = list(script)
         self.requests: list[bytes] = []
-        self._taken = 0
-        self.sock = socket.create_server(("127.0.0.1", 0))
-        self.sock.settimeout(0.2)
-        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}/sparql"
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._serve, daemon=True)
-        self._thread.start()
+        super().__init__()
 
-    def _serve(self) -> None:
-        while not self._stop.is_set():
-            try:
-                conn, _ = self.sock.accept()
-            except OSError:
-                continue
-            answer = self.script[min(self._taken, len(self.script) - 1)]
-            self._taken += 1
-            threading.Thread(target=self._answer, args=(conn, answer), daemon=True).start()
+    def _on_connection(self, conn: socket.socket) -> None:
+        answer = self.script[min(self.connections - 1, len(self.script) - 1)]
+        threading.Thread(target=self._answer, args=(conn, answer), daemon=True).start()
 
     def _answer(self, conn: socket.socket, answer: bytes | None) -> None:
         with conn:
@@ -57,17 +45,6 @@ class ScriptedEndpoint:
                     conn.sendall(answer)
             except OSError:
                 pass
-
-    def close(self) -> None:
-        self._stop.set()
-        self._thread.join(5)
-        self.sock.close()
-
-    def __enter__(self) -> ScriptedEndpoint:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
 
 def _read_request(conn: socket.socket) -> bytes:

@@ -14,7 +14,7 @@ from clustergraph.exports.release import build_release, publication, write_relea
 
 BASE = "https://w3id.org/clustergraph/"
 OWL = NamedNode(f"{BASE}cluster/its-owl")
-HISTORY = NamedNode(f"{BASE}source/its-owl-history")
+HISTORY = NamedNode(f"{BASE}source/wikipedia-de-its-owl")
 FOUNDED = NamedNode(f"{BASE}ontology/foundingDate")
 GYEAR = NamedNode("http://www.w3.org/2001/XMLSchema#gYear")
 ALT = NamedNode("http://www.w3.org/2004/02/skos/core#altLabel")
@@ -42,9 +42,9 @@ def test_a_known_change_is_reported_exactly(two_releases) -> None:
     assert report["old"]["version"] != report["new"]["version"]
     founded = lambda year: [str(OWL), str(FOUNDED), f'"{year}"^^{GYEAR}', HISTORY.value]  # noqa: E731
     alt = [str(CHEMIE), str(ALT), '"Chemie-Cluster"@de', CHEMIE_SOURCE.value]
-    assert report["by_source"] == [
-        {"source": HISTORY.value, "added": [founded(2012)], "removed": [founded(2011)]},
+    assert report["by_source"] == [  # in the order of the sources' IRIs
         {"source": CHEMIE_SOURCE.value, "added": [alt], "removed": []},
+        {"source": HISTORY.value, "added": [founded(2012)], "removed": [founded(2011)]},
     ]
     assert report["by_resource"] == [
         {"resource": CHEMIE.value, "added": [alt], "removed": []},

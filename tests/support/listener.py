@@ -37,18 +37,27 @@ class Listener:
             except OSError:
                 continue
             self.connections += 1
-            with conn:
-                conn.settimeout(2)
-                try:
-                    conn.recv(65536)
-                    if self.answer is None:
-                        self._stop.wait(10)
-                    else:
-                        conn.sendall(self.answer)
-                except OSError:
-                    pass
+            self._on_connection(conn)
+
+    def _on_connection(self, conn: socket.socket) -> None:
+        with conn:
+            conn.settimeout(2)
+            try:
+                conn.recv(65536)
+                if self.answer is None:
+                    self._stop.wait(10)
+                else:
+                    conn.sendall(self.answer)
+            except OSError:
+                pass
 
     def close(self) -> None:
         self._stop.set()
         self._thread.join(5)
         self.sock.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -32,6 +32,7 @@ from clustergraph.catalog.models import (
     Technology,
 )
 from clustergraph.namespaces import CG
+from clustergraph.query.executor import ThreadExecutor, start_executor
 from clustergraph.settings import Settings
 from clustergraph.store import EmbeddedStore
 from clustergraph.web.app import create_app
@@ -73,12 +74,15 @@ def app_client() -> Iterator[TestClient]:
 
 @pytest.fixture
 def client(app_client: TestClient, store: EmbeddedStore) -> Iterator[TestClient]:
-    """The app over a fresh store of the bundled data, so a test may change it."""
+    """The app over a fresh store of the bundled data, so a test may change it (with query
+    workers of its own: the API reads through them)."""
     app = app_client.app
-    original = app.state.store
+    original = app.state.store, app.state.executor
     app.state.store = store
+    app.state.executor = start_executor(store, app.state.settings)
     yield app_client
-    app.state.store = original
+    app.state.executor.close()
+    app.state.store, app.state.executor = original
 
 
 def get_page(client: TestClient, path: str, model: type[BaseModel], **params) -> Page:
@@ -420,13 +424,14 @@ def test_an_internal_error_is_a_500_problem_without_details(app_client: TestClie
     broken = EmbeddedStore(None)
     broken.close()  # a real store in a broken state: every query fails unexpectedly
     app = app_client.app
-    original = app.state.store
-    app.state.store = broken
+    original = app.state.store, app.state.executor
+    app.state.store, app.state.executor = broken, ThreadExecutor(broken, workers=1)
     try:
         # No lifespan: the app is already running for the module; only the client differs.
         response = TestClient(app, raise_server_exceptions=False).get(f"{API}/clusters")
     finally:
-        app.state.store = original
+        app.state.executor.close()
+        app.state.store, app.state.executor = original
     body = assert_problem(response, 500)
     assert "AttributeError" not in json.dumps(body)
 

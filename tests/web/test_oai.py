@@ -122,17 +122,17 @@ def test_a_source_record_offers_that_source_s_graph_for_download(dcat_harvest: H
     response = httpx.get(str(download), timeout=30)
     assert response.status_code == 200 and response.headers["content-type"].startswith("text/turtle")
     facts = Graph().parse(data=response.text, format="turtle")
-    assert len(facts) == 6  # the statements in the named graph of that source
+    assert len(facts) == 8  # the statements in the named graph of that source
     landing = next(graph.objects(None, DCAT.landingPage))
     assert httpx.get(str(landing), headers={"Accept": "text/html"}, timeout=30).status_code == 200
 
 
 def test_datestamps_come_from_the_data_s_dates(dcat_harvest: Harvest) -> None:
     stamps = {r.header.identifier: r.header.datestamp for r in dcat_harvest.records}
-    assert stamps[f"{BASE}source/its-owl-news-2022-02-28"] == "2022-02-28T00:00:00Z"  # dct:date of the page
+    assert stamps[f"{BASE}source/its-owl-news-2022-02-28"] == "2026-12-05T00:00:00Z"  # read then (cg:accessed), after its dct:date
     assert stamps[f"{BASE}source/seed-report-2022-s2"] == "2022-01-01T00:00:00Z"  # the report it is part of (2022)
     assert stamps[f"{BASE}source/editorial"] == "2022-01-01T00:00:00Z"  # derived from section 2 of the report
-    assert stamps[BASE] == max(stamps.values()) == "2023-01-01T00:00:00Z"  # the latest of its sources
+    assert stamps[BASE] == max(stamps.values()) == "2026-12-05T00:00:00Z"  # the latest of its sources
 
 
 def test_identify_names_the_repository_and_its_earliest_datestamp(server: LiveServer, dcat_harvest: Harvest) -> None:
@@ -179,9 +179,9 @@ def test_sets_select_records(server: LiveServer, dcat_harvest: Harvest) -> None:
 
 @pytest.mark.parametrize(("arguments", "keep"), [
     ({"from": "2022-02-28"}, lambda stamp: stamp >= "2022-02-28"),
-    ({"until": "2008-12-04"}, lambda stamp: stamp < "2008-12-05"),  # a day includes all of it
-    ({"from": "2019-11-22T00:00:00Z", "until": "2021-10-26T00:00:00Z"},
-     lambda stamp: "2019-11-22T00:00:00Z" <= stamp <= "2021-10-26T00:00:00Z"),
+    ({"until": "2022-01-01"}, lambda stamp: stamp < "2022-01-02"),  # a day includes all of it
+    ({"from": "2021-12-31T00:00:00Z", "until": "2022-01-01T00:00:00Z"},
+     lambda stamp: "2021-12-31T00:00:00Z" <= stamp <= "2022-01-01T00:00:00Z"),
 ])
 def test_from_and_until_select_by_datestamp(server: LiveServer, dcat_harvest: Harvest, arguments, keep) -> None:
     wanted = {r.header.identifier for r in dcat_harvest.records if keep(r.header.datestamp)}
@@ -276,15 +276,15 @@ def test_a_token_from_before_a_change_is_refused_and_dct_modified_moves_a_datest
         stale = listing.resumption_token.token
         source = f"{BASE}source/nrw-innovationspartner-chemie-nrw"
         update = (f'INSERT DATA {{ GRAPH <{BASE}source/catalogue> {{ <{source}> '
-                  f'<http://purl.org/dc/terms/modified> "2024-05-01T10:30:00Z"^^<http://www.w3.org/2001/XMLSchema#dateTime> }} }}')
+                  f'<http://purl.org/dc/terms/modified> "2027-05-01T10:30:00Z"^^<http://www.w3.org/2001/XMLSchema#dateTime> }} }}')
         response = httpx.post(f"{live.url}/sparql/update", content=update, timeout=120, headers={
             "Content-Type": "application/sparql-update", "Authorization": f"Bearer {TOKEN}"})
         assert response.status_code in (200, 204), response.text
         with pytest.raises(oaiexceptions.BadResumptionToken):
             list(listing)
         since = {h.identifier: h.datestamp for h in client.ListIdentifiers(metadataPrefix="oai_dc", set="source:web",
-                                                                             **{"from": "2024-05-01T10:30:00Z"})}
-        assert since[source] == "2024-05-01T10:30:00Z"
+                                                                             **{"from": "2027-05-01T10:30:00Z"})}
+        assert since[source] == "2027-05-01T10:30:00Z"
         assert f"{BASE}source/its-owl-news-2022-02-28" not in since  # a dated source keeps its date
     finally:
         live.stop()

@@ -177,6 +177,19 @@ def test_a_cluster_page_names_the_source_of_its_facts(client, db):
     assert any(href.startswith("#source-") for _, href, _ in page.links)
 
 
+def test_a_footnote_of_an_editors_summary_links_the_page_it_summarises_with_its_access_date(client, db):
+    rows = list(db.query(sparql_prologue() + """SELECT ?g ?url ?accessed WHERE {
+        ?g a cg:EditorialSource ; prov:wasDerivedFrom ?page . ?page schema:url ?url ; cg:accessed ?accessed .
+        GRAPH ?g { cluster:its-owl ?p ?o }
+      } ORDER BY ?g LIMIT 1""", prefixes={"cluster": BASE + "cluster/"}))
+    assert rows, "its-owl should have an editors' summary of a web page"
+    page = get_page(client, path_of(BASE + "cluster/its-owl"))
+    sources = page.links_in("sources-h")
+    assert path_of(rows[0]["g"].value) in sources
+    assert rows[0]["url"].value in sources  # one click to the page itself
+    assert rows[0]["accessed"].value in page.text
+
+
 def test_a_figure_shows_the_date_it_holds_for(client, db):
     rows = list(db.query(sparql_prologue() + """SELECT ?c ?date WHERE {
         ?f cg:figureOf ?c ; cg:referenceDate ?date . FILTER(STRSTARTS(STR(?c), STR(cluster:)))

@@ -6,6 +6,7 @@ Counts are checked against numbers the test takes itself by walking the quads of
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,7 +16,7 @@ import pytest
 from pyoxigraph import NamedNode
 from rdflib import Graph, URIRef
 from rdflib.compare import isomorphic
-from rdflib.namespace import RDF
+from rdflib.namespace import DCAT, DCTERMS, RDF, RDFS
 
 from clustergraph.conformance.manifest import load_suites
 from clustergraph.conformance.server import conformance_environment
@@ -93,6 +94,33 @@ def test_the_service_description_names_the_endpoint_and_what_it_offers(live_serv
     assert set(graph.objects(dataset, SD.namedGraph))
     for accept in ("application/rdf+xml", "application/ld+json"):
         assert isomorphic(graph, description(endpoint, accept)), accept
+
+
+def test_the_service_description_leads_harvesters_to_the_oai_pmh_interface(live_server: LiveServer) -> None:
+    endpoint = f"{live_server.url}/sparql"
+    graph = description(endpoint)
+    (service,) = set(graph.subjects(SD.endpoint, URIRef(endpoint)))
+    dataset = graph.value(service, SD.defaultDataset)
+    (oai,) = [s for s in graph.objects(service, RDFS.seeAlso) if (s, RDF.type, DCAT.DataService) in graph]
+    assert (oai, DCAT.servesDataset, dataset) in graph
+    assert (oai, DCTERMS.conformsTo, URIRef("http://www.openarchives.org/OAI/2.0/")) in graph
+    # The same node as in the DCAT-AP catalogue, and the address it names answers as an OAI-PMH provider.
+    catalogue = Graph().parse(data=httpx.get(f"{live_server.url}/catalog", headers={"Accept": "text/turtle"}).text, format="turtle")
+    assert graph.value(oai, DCAT.endpointURL) == catalogue.value(oai, DCAT.endpointURL) == URIRef(f"{live_server.url}/oai")
+    identify = httpx.get(str(graph.value(oai, DCAT.endpointDescription)), timeout=30)
+    assert identify.status_code == 200 and "<Identify>" in identify.text
+    assert f"<baseURL>{live_server.url}/oai</baseURL>" in identify.text
+
+
+@pytest.mark.parametrize("path", ["/", "/?lang=de", "/catalog", "/catalog?lang=de"])
+def test_the_landing_page_and_the_catalogue_page_link_the_oai_pmh_interface(live_server: LiveServer, path: str) -> None:
+    page = httpx.get(f"{live_server.url}{path}", headers={"Accept": "text/html"}, timeout=30)
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    links = re.findall(r'<a href="([^"]*/?oai[^"]*)"', page.text)
+    assert links, f"no link to /oai on {path}"
+    for link in links:
+        answer = httpx.get(httpx.URL(f"{live_server.url}{path}").join(link), timeout=30)
+        assert answer.status_code == 200 and "<Identify>" in answer.text, link
 
 
 @pytest.fixture(scope="module")

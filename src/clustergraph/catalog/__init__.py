@@ -8,7 +8,9 @@ The JSON API and the HTML pages both build on it::
     page = list_clusters(cat, ClusterFilters(technology="hydrogen"), limit=20)
     related = related_clusters(cat, "its-owl", limit=5)
 
-Unknown ids raise ``clustergraph.errors.NotFound``.
+Unknown ids raise ``clustergraph.errors.NotFound``. The public functions are marked ``@read``:
+the web layer runs them through the query executor (``catalog.reads``), in a worker, under the
+query timeout, with their answers cached per store version.
 """
 
 from clustergraph.catalog.actors import ActorFilters, get_actor, list_actors

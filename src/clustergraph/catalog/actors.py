@@ -32,6 +32,7 @@ from clustergraph.catalog.common import (
 )
 from clustergraph.catalog.models import ActorDetail, ActorSummary, Page
 from clustergraph.catalog.query import Catalog, Fragment, compose, is_a, text, values
+from clustergraph.catalog.reads import read
 from clustergraph.namespaces import CG
 
 ACTOR_CLASS = NamedNode(str(CG.Actor))
@@ -104,6 +105,7 @@ class ActorFilters:
     q: str | None = None
 
 
+@read
 def list_actors(
     cat: Catalog, filters: ActorFilters = ActorFilters(), *, limit: int | None = None, offset: int = 0
 ) -> Page[ActorSummary]:
@@ -128,6 +130,7 @@ def list_actors(
     return paginate(items, limit, offset, lambda window: summaries(cat, window))
 
 
+@read
 def get_actor(cat: Catalog, slug: str) -> ActorDetail:
     """Everything about one actor; raises ``NotFound``."""
     iri = require(cat, "organisation", slug, ACTOR_CLASS, "actor")

@@ -14,6 +14,7 @@ from pyoxigraph import NamedNode
 
 from clustergraph.catalog.common import (
     Facts,
+    display_name,
     facts,
     figures_of,
     first_text,
@@ -25,6 +26,7 @@ from clustergraph.catalog.common import (
     ordered,
     paginate,
     places_matching,
+    public_names,
     refs,
     require,
     sorted_refs,
@@ -33,8 +35,9 @@ from clustergraph.catalog.common import (
     types_of,
 )
 from clustergraph.catalog.labels import LEVELS, awards, levels_of
-from clustergraph.catalog.models import ClusterDetail, ClusterSummary, Member, Page, Ref
+from clustergraph.catalog.models import ClusterDetail, ClusterSummary, Member, Page, Ref, Region
 from clustergraph.catalog.query import Catalog, Fragment, boolean, cg_local, compose, is_a, text, values
+from clustergraph.catalog.reads import read
 from clustergraph.catalog.search import search
 from clustergraph.catalog.vocab import narrower
 from clustergraph.namespaces import CG
@@ -90,6 +93,14 @@ SELECT ?s ?key ?o WHERE {
   UNION { ?s cg:managedBy/cg:basedIn ?o BIND("manager_city" AS ?key) }
   UNION { ?s cg:label/cg:labelLevel ?o BIND("level" AS ?key) }
   UNION { ?s org:hasMember|^org:organization/org:member ?o BIND("member" AS ?key) }
+  UNION { ?s dct:spatial ?o BIND("region" AS ?key) }
+}
+"""
+# The NUTS code of each region, where the graph states it (the NUTS graph of ``enrich nuts``).
+REGION_CODES = """
+SELECT ?s ?key ?o WHERE {
+  #VALUES#
+  ?s skos:notation ?o BIND("code" AS ?key)
 }
 """
 
@@ -140,6 +151,7 @@ class ClusterFilters:
     q: str | None = None  # free text
 
 
+@read
 def list_clusters(
     cat: Catalog, filters: ClusterFilters = ClusterFilters(), *, limit: int | None = None, offset: int = 0
 ) -> Page[ClusterSummary]:
@@ -168,6 +180,7 @@ def cluster_iri(cat: Catalog, slug: str) -> NamedNode:
     return require(cat, "cluster", slug, CLUSTER_CLASS, "cluster")
 
 
+@read
 def get_cluster(cat: Catalog, slug: str) -> ClusterDetail:
     """Everything about one cluster; raises ``NotFound``."""
     iri = cluster_iri(cat, slug)
@@ -192,18 +205,27 @@ def get_cluster(cat: Catalog, slug: str) -> ClusterDetail:
 
 
 def summaries(cat: Catalog, cluster_iris: Sequence[NamedNode]) -> list[ClusterSummary]:
-    """Summaries of the clusters at ``cluster_iris``, in the given order (three queries in all)."""
+    """Summaries of the clusters at ``cluster_iris``, in the given order (four queries in all)."""
     values = facts(cat, SUMMARY_FACTS, cluster_iris)
     linked_iris = [t for v in values.values() for key in ("field", "technology", "city", "manager_city") for t in iris(v, key)]
-    names = names_of(cat, [*cluster_iris, *linked_iris])
+    region_iris = [t for v in values.values() for t in iris(v, "region")]
+    names = names_of(cat, [*cluster_iris, *linked_iris, *region_iris])
+    codes = facts(cat, REGION_CODES, region_iris) if region_iris else {}
     out = []
     for iri in cluster_iris:
         v = values.get(iri.value, {})
-        out.append(_summary(cat, iri, v, names))
+        out.append(_summary(cat, iri, v, names, codes))
     return out
 
 
-def _summary(cat: Catalog, iri: NamedNode, v: Facts, names: dict) -> ClusterSummary:
+def _region(term: NamedNode, names: dict, codes: dict) -> Region:
+    """The region at ``term``: code and names from the graph, else the code from the IRI."""
+    code = first_text(codes.get(term.value, {}), "code") or term.value.rstrip("/").rsplit("/", 1)[-1]
+    labels = names.get(term.value)
+    return Region(iri=term.value, code=code, name=display_name(labels) or code, names=public_names(labels))
+
+
+def _summary(cat: Catalog, iri: NamedNode, v: Facts, names: dict, codes: dict) -> ClusterSummary:
     def ref(term: NamedNode) -> Ref:
         return make_ref(cat, term.value, names.get(term.value))
 
@@ -219,9 +241,11 @@ def _summary(cat: Catalog, iri: NamedNode, v: Facts, names: dict) -> ClusterSumm
         technologies=sorted_refs(ref(t) for t in iris(v, "technology")),
         label_levels=levels_of(iris(v, "level")),
         member_count=len(iris(v, "member")),
+        region=_region(min(iris(v, "region"), key=lambda t: t.value), names, codes) if iris(v, "region") else None,
     )
 
 
+@read
 def list_members(cat: Catalog, slug: str, *, limit: int | None = None, offset: int = 0) -> Page[Member]:
     """The member organisations of a cluster, by name, with roles and sources; raises ``NotFound``."""
     iri = cluster_iri(cat, slug)

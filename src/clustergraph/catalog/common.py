@@ -235,6 +235,35 @@ def iris(values: Facts, key: str) -> list[NamedNode]:
 _ORDERED_CACHE: OrderedDict[tuple, list[NamedNode]] = OrderedDict()
 _ORDERED_CACHE_SIZE = 256
 _ORDERED_LOCK = threading.Lock()
+_MEMO: OrderedDict[tuple, object] = OrderedDict()
+_MEMO_SIZE = 16
+_MEMO_LOCKS: dict[str, threading.Lock] = {}
+
+
+def per_version(cat: Catalog, name: str, compute: Callable[[], T]) -> T:
+    """``compute()``, kept per store content version (and base IRI) under ``name``.
+
+    For what depends on the whole graph and is read by many requests (the ties of every
+    cluster): worked out once per version, by one caller while the others wait. A remote
+    store's version is new on every call (others may write to it), so there it is computed
+    every time. Raises what ``compute`` raises.
+    """
+    if cat.store.kind == "remote":
+        return compute()
+    key = (name, cat.store.version, cat.base_iri)
+    with _ORDERED_LOCK:
+        lock = _MEMO_LOCKS.setdefault(name, threading.Lock())
+    with lock:
+        with _ORDERED_LOCK:
+            if key in _MEMO:
+                _MEMO.move_to_end(key)
+                return _MEMO[key]  # type: ignore[return-value]
+        value = compute()
+        with _ORDERED_LOCK:
+            _MEMO[key] = value
+            while len(_MEMO) > _MEMO_SIZE:
+                _MEMO.popitem(last=False)
+        return value
 
 
 def ordered(cat: Catalog, sparql: str, var: str = "s", *, descending: bool = False, **bindings) -> list[NamedNode]:

@@ -21,6 +21,7 @@ from clustergraph.catalog.common import (
 )
 from clustergraph.catalog.models import Event, Page
 from clustergraph.catalog.query import Catalog, Fragment, compose
+from clustergraph.catalog.reads import read
 from clustergraph.namespaces import CG
 
 EVENT_CLASS = NamedNode(str(CG.Event))
@@ -59,6 +60,7 @@ SELECT ?s ?key ?o WHERE {
 """
 
 
+@read
 def list_events(
     cat: Catalog, *, q: str | None = None, topic_area: str | None = None, limit: int | None = None, offset: int = 0
 ) -> Page[Event]:
@@ -76,6 +78,7 @@ def list_events(
     return paginate(items, limit, offset, lambda window: events(cat, window))
 
 
+@read
 def get_event(cat: Catalog, slug: str) -> Event:
     """One event; raises ``NotFound``."""
     return events(cat, [require(cat, "event", slug, EVENT_CLASS, "event")])[0]

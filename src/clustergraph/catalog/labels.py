@@ -9,6 +9,7 @@ from pyoxigraph import NamedNode
 from clustergraph.catalog.common import facts, first_text, iris, ordered, paginate, refs, require, sources_of
 from clustergraph.catalog.models import LabelAward, Page
 from clustergraph.catalog.query import Catalog, Fragment, compose
+from clustergraph.catalog.reads import read
 from clustergraph.namespaces import CG
 
 LEVELS: dict[str, NamedNode] = {
@@ -45,6 +46,7 @@ SELECT ?s ?key ?o WHERE {
 """
 
 
+@read
 def list_labels(
     cat: Catalog,
     *,
@@ -70,6 +72,7 @@ def list_labels(
     return paginate(items, limit, offset, lambda window: awards(cat, window))
 
 
+@read
 def get_label(cat: Catalog, slug: str) -> LabelAward:
     """One award; raises ``NotFound``."""
     iri = require(cat, "label", slug, NamedNode(str(CG.LabelAward)), "label award")

@@ -40,6 +40,25 @@ class Names(BaseModel):
     de: str | None = None
 
 
+class Region(BaseModel):
+    """A NUTS region (``dct:spatial``): its code, and its names where the graph has them."""
+
+    model_config = _example(
+        iri="http://data.europa.eu/nuts/code/DEA",
+        code="DEA",
+        name="North Rhine-Westphalia",
+        names={"en": "North Rhine-Westphalia", "de": "Nordrhein-Westfalen"},
+    )
+
+    iri: str = Field(description="The region's IRI in the NUTS vocabulary of the EU Publications Office.")
+    code: str = Field(description="The NUTS code (``skos:notation``, else the last segment of the IRI).")
+    name: str = Field(description="Preferred name (English, else German); the code when the graph has no name.")
+    names: Names = Field(
+        default_factory=Names,
+        description="Names by language from the NUTS graph (``clustergraph enrich nuts``); empty until it is loaded.",
+    )
+
+
 class SourceRef(Ref):
     """A source (a named graph) that states a fact."""
 
@@ -92,6 +111,12 @@ class ClusterSummary(BaseModel):
         ],
         label_levels=["gold"],
         member_count=3,
+        region={
+            "iri": "http://data.europa.eu/nuts/code/DEA",
+            "code": "DEA",
+            "name": "North Rhine-Westphalia",
+            "names": {"en": "North Rhine-Westphalia", "de": "Nordrhein-Westfalen"},
+        },
     )
 
     id: str
@@ -113,6 +138,10 @@ class ClusterSummary(BaseModel):
         default_factory=list, description="Levels of its cluster-management excellence labels (bronze/silver/gold)."
     )
     member_count: int = Field(default=0, description="Member organisations named in the graph (not a census).")
+    region: Region | None = Field(
+        default=None,
+        description="The NUTS region the cluster works in (``dct:spatial``); the first by IRI if the graph names several.",
+    )
 
 
 class LabelAward(BaseModel):
@@ -348,6 +377,7 @@ class SearchHit(BaseModel):
         name="it's OWL",
         matched_field="technology",
         matched_text="Industry 4.0",
+        matched_lang="en",
     )
 
     id: str
@@ -356,6 +386,7 @@ class SearchHit(BaseModel):
     name: str | None = None
     matched_field: str = Field(description="name, alt_name, short_name, technology, innovation_field or city.")
     matched_text: str
+    matched_lang: str | None = Field(default=None, description="Language tag of matched_text (en, de); none if untagged.")
 
 
 class Evidence(BaseModel):

@@ -21,6 +21,7 @@ from clustergraph.catalog.common import (
 )
 from clustergraph.catalog.models import Page, Programme
 from clustergraph.catalog.query import Catalog, Fragment, compose
+from clustergraph.catalog.reads import read
 from clustergraph.namespaces import CG
 
 PROGRAMME_CLASS = NamedNode(str(CG.FundingProgramme))
@@ -66,6 +67,7 @@ SELECT ?s ?key ?o WHERE {
 """
 
 
+@read
 def list_programmes(
     cat: Catalog, *, q: str | None = None, cluster: str | None = None, limit: int | None = None, offset: int = 0
 ) -> Page[Programme]:
@@ -83,6 +85,7 @@ def list_programmes(
     return paginate(items, limit, offset, lambda window: programmes(cat, window))
 
 
+@read
 def get_programme(cat: Catalog, slug: str) -> Programme:
     """One programme; raises ``NotFound``."""
     return programmes(cat, [require(cat, "programme", slug, PROGRAMME_CLASS, "programme")])[0]

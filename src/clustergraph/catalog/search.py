@@ -20,6 +20,7 @@ from pyoxigraph import Literal, NamedNode
 from clustergraph.catalog.common import display_name, names_of, paginate
 from clustergraph.catalog.models import Page, SearchHit
 from clustergraph.catalog.query import Catalog, with_values
+from clustergraph.catalog.reads import read
 
 # Kind (API name) → class, in ranking order.
 KINDS: dict[str, str] = {
@@ -57,6 +58,7 @@ SELECT ?s ?type WHERE {
 """
 
 
+@read
 def search(cat: Catalog, q: str, *, kind: str | None = None, limit: int | None = None, offset: int = 0) -> Page[SearchHit]:
     """Resources whose names (or whose technologies', fields' or cities' names) contain ``q``.
 
@@ -85,7 +87,7 @@ def search(cat: Catalog, q: str, *, kind: str | None = None, limit: int | None =
         if kind is not None and hit_kind != kind:
             continue
         rank = (_quality(needle, found.value), FIELDS.index(field.value), list(KINDS).index(hit_kind))
-        candidate = {"iri": s, "kind": hit_kind, "field": field.value, "text": found.value}
+        candidate = {"iri": s, "kind": hit_kind, "field": field.value, "text": found.value, "lang": found.language or None}
         if s.value not in best or (rank, found.value) < (best[s.value][0], best[s.value][1]["text"]):
             best[s.value] = (rank, candidate)
     names = names_of(cat, [c["iri"] for _, c in best.values()])
@@ -101,6 +103,7 @@ def search(cat: Catalog, q: str, *, kind: str | None = None, limit: int | None =
             name=display_name(names.get(c["iri"].value)) or cat.id_of(c["iri"].value),
             matched_field=c["field"],
             matched_text=c["text"],
+            matched_lang=c["lang"],
         )
         for _, c in ranked
     ]

@@ -9,6 +9,7 @@ from pyoxigraph import NamedNode
 from clustergraph.catalog.common import facts, first_text, iris, localised, ordered, paginate, refs, require
 from clustergraph.catalog.models import Page, Source
 from clustergraph.catalog.query import Catalog, Fragment, compose, integer, with_values
+from clustergraph.catalog.reads import read
 from clustergraph.namespaces import CG
 
 SOURCE_CLASS = NamedNode(str(CG.Source))
@@ -39,6 +40,7 @@ SELECT ?s (COUNT(*) AS ?n) WHERE { #VALUES# GRAPH ?s { ?x ?p ?o } } GROUP BY ?s
 """
 
 
+@read
 def list_sources(
     cat: Catalog, *, editorial: bool | None = None, limit: int | None = None, offset: int = 0
 ) -> Page[Source]:
@@ -54,6 +56,7 @@ def list_sources(
     return paginate(items, limit, offset, lambda window: sources(cat, window))
 
 
+@read
 def get_source(cat: Catalog, slug: str) -> Source:
     """One source; raises ``NotFound``."""
     return sources(cat, [require(cat, "source", slug, SOURCE_CLASS, "source")])[0]

@@ -15,11 +15,13 @@ from clustergraph.catalog.common import (
     names_of,
     ordered,
     paginate,
+    per_version,
     require,
     sorted_refs,
 )
 from clustergraph.catalog.models import InnovationField, Page, Technology
 from clustergraph.catalog.query import Catalog, Fragment, boolean, compose, is_a
+from clustergraph.catalog.reads import read
 from clustergraph.namespaces import CG
 
 FIELD_CLASS = NamedNode(str(CG.InnovationField))
@@ -85,23 +87,27 @@ SELECT ?s ?key ?o WHERE {
 )
 
 
+@read
 def list_innovation_fields(cat: Catalog, *, q: str | None = None, limit: int | None = None, offset: int = 0) -> Page[InnovationField]:
     """The innovation fields by name, with how many clusters work in each."""
     items = _list(cat, FIELD_CLASS, q)
     return paginate(items, limit, offset, lambda window: innovation_fields(cat, window))
 
 
+@read
 def get_innovation_field(cat: Catalog, slug: str) -> InnovationField:
     """One innovation field; raises ``NotFound``."""
     return innovation_fields(cat, [require(cat, "innovation-field", slug, FIELD_CLASS, "innovation field")])[0]
 
 
+@read
 def list_technologies(cat: Catalog, *, q: str | None = None, limit: int | None = None, offset: int = 0) -> Page[Technology]:
     """The technologies by name, with how many clusters work on each (or on a narrower one)."""
     items = _list(cat, TECHNOLOGY_CLASS, q)
     return paginate(items, limit, offset, lambda window: technologies(cat, window))
 
 
+@read
 def get_technology(cat: Catalog, slug: str) -> Technology:
     """One technology; raises ``NotFound``."""
     return technologies(cat, [require(cat, "technology", slug, TECHNOLOGY_CLASS, "technology")])[0]
@@ -146,7 +152,14 @@ def technologies(cat: Catalog, technology_iris: Sequence[NamedNode]) -> list[Tec
 
 
 def narrower(cat: Catalog) -> dict[str, set[str]]:
-    """For each technology IRI, the IRIs of every technology below it (skos:broader, transitively)."""
+    """For each technology IRI, the IRIs of every technology below it (skos:broader, transitively).
+
+    Read once per store version (``common.per_version``): every technology filter and count asks.
+    Callers must not change the sets."""
+    return per_version(cat, "vocab.narrower", lambda: _narrower(cat))
+
+
+def _narrower(cat: Catalog) -> dict[str, set[str]]:
     children: dict[str, set[str]] = {}
     for row in cat.select(BROADER_EDGES):
         children.setdefault(row["broader"].value, set()).add(row["narrower"].value)

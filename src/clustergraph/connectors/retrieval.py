@@ -24,6 +24,7 @@ from clustergraph.settings import Settings
 from clustergraph.store.base import Store
 
 XSD_DATETIME = NamedNode(PREFIXES["xsd"] + "dateTime")
+XSD_DATE = NamedNode(PREFIXES["xsd"] + "date")
 RDF_TYPE = NamedNode(PREFIXES["rdf"] + "type")
 # The European Commission's reuse policy (Decision 2011/833/EU, CC BY 4.0 since 2019)
 # covers both CORDIS and the NUTS vocabulary.
@@ -65,6 +66,8 @@ class Retrieval:
             (g, term("schema", "url"), NamedNode(self.endpoint)),
             (g, NamedNode(str(CG.endpoint)), NamedNode(self.endpoint)),
             (g, term("prov", "generatedAtTime"), stamp),
+            # Like every web source, the day it was read (the shapes ask it of each schema:url).
+            (g, NamedNode(str(CG.accessed)), Literal(self.retrieved_at.date().isoformat(), datatype=XSD_DATE)),
             (g, term("dct", "modified"), stamp),
             (g, term("dct", "license"), EU_LICENCE),
         ]

@@ -84,12 +84,18 @@ def catalogue(store: Store, *, service_url: str, base_iri: str, publisher_name: 
     g.add((service, RDF.type, SD.Service))
 
     # Harvesters that prefer OAI-PMH (data.europa.eu does) find the same datasets at /oai.
+    g.add((cat, DCAT.service, describe_oai_service(g, service_url=service_url, dataset=dataset)))
+    return g
+
+
+def describe_oai_service(g: Graph, *, service_url: str, dataset: URIRef) -> URIRef:
+    """The OAI-PMH interface at ``{service_url}oai`` as a ``dcat:DataService`` serving ``dataset``;
+    the same node in the catalogue and in the SPARQL Service Description. Returns its IRI."""
     oai = URIRef(f"{service_url}catalog#oai-pmh")
-    g.add((cat, DCAT.service, oai))
     _describe_service(g, oai, title="clustergraph OAI-PMH 2.0 interface (metadata formats dcat_ap, oai_dc)",
                       endpoint=f"{service_url}oai", description=f"{service_url}oai?verb=Identify", standard=OAI_PMH,
                       dataset=dataset)
-    return g
+    return oai
 
 
 def _describe_service(g: Graph, service: URIRef, *, title: str, endpoint: str, description: str, standard: URIRef,

@@ -16,6 +16,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version as package_version
 from pathlib import Path
@@ -26,6 +27,7 @@ from clustergraph.exports.release_catalog import PROFILES, DumpFile, Publication
 from clustergraph.exports.sources import data_modified, read_sources
 from clustergraph.files import write_atomically
 from clustergraph.namespaces import PREFIXES, resource_prefixes
+from clustergraph.progress import sized_step
 from clustergraph.settings import Settings
 from clustergraph.store.base import Store
 
@@ -76,9 +78,10 @@ def publication(settings: Settings, service_url: str) -> Publication:
                        settings.publisher_url)
 
 
-def build_release(store: Store, where: Publication) -> Release:
+def build_release(store: Store, where: Publication, *, progress: Callable[[str], None] | None = None) -> Release:
     """The release of the data in ``store``. ``where.release_url`` may contain ``{version}``,
-    which is filled in once the version is known. Raises the store's errors."""
+    which is filled in once the version is known. ``progress`` is told of each file made (a bar
+    on a terminal). Raises the store's errors."""
     quads = sorted(store.quads(), key=_order)
     merged = [q.triple for q in quads if isinstance(q.graph_name, DefaultGraph)]
     prefixes = {**PREFIXES, **resource_prefixes(where.base_iri)}
@@ -89,6 +92,7 @@ def build_release(store: Store, where: Publication) -> Release:
                         where.publisher_name, where.publisher_url)
 
     files: dict[str, bytes] = {}
+    advance = sized_step(progress, f"making release {version}", len(DUMP_KINDS) + len(PROFILES))
     for kind in DUMP_KINDS:
         if kind.fmt is RdfFormat.N_QUADS:
             raw = nquads
@@ -97,6 +101,7 @@ def build_release(store: Store, where: Publication) -> Release:
         else:
             raw = serialize(quads, format=kind.fmt, **({"prefixes": prefixes} if kind.fmt is RdfFormat.TRIG else {}))
         files[kind.name] = gzip.compress(raw, compresslevel=9, mtime=0)
+        advance(1)
     described = [
         DumpFile(kind.name, kind.title, kind.media_type, kind.file_type, len(files[kind.name]),
                  {"sha1": hashlib.sha1(files[kind.name]).hexdigest(), "sha256": hashlib.sha256(files[kind.name]).hexdigest()})
@@ -105,6 +110,7 @@ def build_release(store: Store, where: Publication) -> Release:
     for profile in PROFILES:
         graph = release_catalogue(store, described, profile, where, version=version, date=date)
         files[profile.name] = canonical_turtle(graph)
+        advance(1)
     files[MANIFEST] = _manifest(quads, files, version=version, date=date, base_iri=where.base_iri)
     files[SUMS] = "".join(f"{hashlib.sha256(files[n]).hexdigest()}  {n}\n" for n in sorted(files)).encode("ascii")
     return Release(version, date, files)

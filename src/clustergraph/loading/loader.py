@@ -1,13 +1,21 @@
-"""Loading: parse, validate with SHACL, then commit in one transaction.
+"""Loading: parse, validate with SHACL, then commit in one step.
 
 A refused load leaves the store exactly as it was; loading the same input twice
 gives the same store. The store derives the merged default graph itself, so a
 dataset whose default graph is the merge of its named graphs (a ``/dump.nq`` or
 ``/dump.trig`` of this service) loads like its named graphs alone.
+
+Into the embedded store, the input is first read into a staging store of its own
+(``staging``), never into Python lists. A load that is a large share of the result (a
+first load, a new landscape) is validated there as the whole candidate dataset and
+committed by swapping the staged store in; a small load into a big store is validated
+around the change and committed in one transaction. A remote store gets the input as
+one list of quads, as it always did.
 """
 
 from __future__ import annotations
 
+import shutil
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -15,13 +23,25 @@ from pathlib import Path
 
 from pyoxigraph import DefaultGraph, NamedNode, Quad
 
+from clustergraph.errors import ValidationFailed
 from clustergraph.loading.parse import parse_path, rdf_files
 from clustergraph.loading.report import Report
+from clustergraph.loading.staging import Staging
 from clustergraph.loading.validation import Change, ShaclGate
+from clustergraph.progress import sized_step
 from clustergraph.settings import Settings
 from clustergraph.store.base import Store
+from clustergraph.store.embedded import EmbeddedStore
 
 Progress = Callable[[str], None]
+
+# A load is "small" when it is at most this many quads and under a quarter of the store
+# (the gate's own rule for checking around a change): it is validated around the change
+# and committed in one transaction. Anything bigger is validated as a staged whole.
+SMALL_LOAD = 100_000
+SMALL_SHARE = 4
+# What a stored quad counts as towards ``Settings.load_memory_bytes`` (its size as N-Quads).
+STORED_QUAD_BYTES = 200
 
 
 @dataclass
@@ -81,31 +101,126 @@ def load(
     Raises ``InputError`` for unreadable input and ``ValidationFailed`` (with the
     report) when the result would break the shapes; in both cases nothing is written.
     """
-    gate = gate or gate_for(settings)
+    bundled = paths is None
+    request = Request(
+        inputs=bundled_inputs(settings) if bundled else list(paths or ()), bundled=bundled, graph=graph,
+        replace=bundled if replace is None else replace, dry_run=dry_run, gate=gate or gate_for(settings),
+        progress=progress,
+    )
+    if isinstance(store, EmbeddedStore) and not store.read_only:
+        return _load_staged(store, settings, request)
+    return load_listed(store, settings, request)
+
+
+@dataclass(frozen=True)
+class Request:
+    """What ``load`` was asked to do, its defaults filled in."""
+
+    inputs: Sequence[Path]
+    bundled: bool
+    graph: str | None
+    replace: bool
+    dry_run: bool
+    gate: ShaclGate
+    progress: Progress | None = None
+
+
+def _load_staged(store: EmbeddedStore, settings: Settings, request: Request) -> LoadResult:
+    """``load`` into the embedded store through a staging store (see the module)."""
     timings: dict[str, float] = {}
     started = time.perf_counter()
-    bundled = paths is None
-    files, quads = read_inputs(
-        bundled_inputs(settings) if bundled else paths, base_iri=settings.base_iri, graph=graph, progress=progress
+    gate, progress, bundled, replace, graph, dry_run = (
+        request.gate, request.progress, request.bundled, request.replace, request.graph, request.dry_run
     )
-    if bundled:
-        quads = gate.ontology_quads + quads
+    files = rdf_files(request.inputs)
+    stored = store.count()
+    size = sum(path.stat().st_size for path in files) + stored * STORED_QUAD_BYTES
+    with Staging(store, in_memory=size <= settings.load_memory_bytes) as staged:
+        if bundled:
+            staged.add_quads(gate.ontology_quads)
+        for path in files:
+            advance = sized_step(progress, f"reading {path}", path.stat().st_size)
+            staged.add_file(path, base_iri=settings.base_iri, graph=graph,
+                            parse_memory_bytes=settings.parse_memory_bytes, advance=advance)
+        graphs = staged.named_graphs()
+        quads = staged.count()
+        clear = graphs if replace else []
+        timings["parse"] = time.perf_counter() - started
+        if stored and quads <= SMALL_LOAD and quads * SMALL_SHARE < stored:
+            change = Change(add=list(staged.input_quads()), clear_graphs=clear)
+            staged.discard()
+            return _validate_and_apply(store, change, request, files=files, graphs=graphs, timings=timings,
+                                       started=started)
+        mark = time.perf_counter()
+        if stored:
+            if progress:
+                progress(f"adding the {stored} stored quads the load keeps to the candidate")
+            staged.keep_from(store, except_graphs=clear)
+        if progress:
+            progress(f"validating {quads} quads in {len(graphs)} graphs" + (" with the stored ones" if stored else "")
+                     + " against the shapes")
+        report = gate.validate_dataset(staged.store)
+        timings["validate"] = time.perf_counter() - mark
+        result = LoadResult(files=files, quads=quads, graphs=[g.value for g in graphs], report=report, timings=timings)
+        if not report.conforms:
+            raise ValidationFailed(
+                f"refused: {len(report.violations)} violation(s) of the shapes; nothing was written", report
+            )
+        if dry_run:
+            return result
+        if progress:
+            progress(f"committing {quads} quads")
+        mark = time.perf_counter()
+        sealed = staged.seal()
+    try:
+        store.replace_with(sealed)
+    finally:
+        if isinstance(sealed, Path):  # after the exchange: the old store; before it: the unused new one
+            shutil.rmtree(sealed, ignore_errors=True)
+    timings["commit"] = time.perf_counter() - mark
+    timings["total"] = time.perf_counter() - started
+    result.committed = True
+    return result
+
+
+def load_listed(store: Store, settings: Settings, request: Request) -> LoadResult:
+    """``load`` with the input held as one list of quads (a remote store takes it so)."""
+    started = time.perf_counter()
+    files, quads = read_inputs(request.inputs, base_iri=settings.base_iri, graph=request.graph, progress=request.progress)
+    if request.bundled:
+        quads = request.gate.ontology_quads + quads
     quads = without_their_merge(quads)
-    timings["parse"] = time.perf_counter() - started
-    if replace is None:
-        replace = bundled
     graphs = sorted({q.graph_name.value for q in quads if isinstance(q.graph_name, NamedNode)})
-    change = Change(add=quads, clear_graphs=[NamedNode(g) for g in graphs] if replace else ())
+    change = Change(add=quads, clear_graphs=[NamedNode(g) for g in graphs] if request.replace else ())
+    timings = {"parse": time.perf_counter() - started}
+    return _validate_and_apply(store, change, request, files=files, graphs=[NamedNode(g) for g in graphs],
+                               timings=timings, started=started)
+
+
+def _validate_and_apply(
+    store: Store,
+    change: Change,
+    request: Request,
+    *,
+    files: list[Path],
+    graphs: Sequence[NamedNode],
+    timings: dict[str, float],
+    started: float,
+) -> LoadResult:
+    """Validate ``change`` against ``store`` (around the change where that pays) and apply it in
+    one transaction."""
+    progress = request.progress
     if progress:
-        progress(f"validating {len(quads)} quads in {len(graphs)} graphs against the shapes")
+        progress(f"validating {len(change.add)} quads in {len(graphs)} graphs against the shapes")
     mark = time.perf_counter()
-    report = gate.require(store, change)
+    report = request.gate.require(store, change)
     timings["validate"] = time.perf_counter() - mark
-    result = LoadResult(files=files, quads=len(quads), graphs=graphs, report=report, timings=timings)
-    if dry_run:
+    result = LoadResult(files=files, quads=len(change.add), graphs=[g.value for g in graphs], report=report,
+                        timings=timings)
+    if request.dry_run:
         return result
     if progress:
-        progress(f"committing {len(quads)} quads")
+        progress(f"committing {len(change.add)} quads")
     mark = time.perf_counter()
     store.apply(add=change.add, clear_graphs=change.clear_graphs)
     timings["commit"] = time.perf_counter() - mark

@@ -82,11 +82,17 @@ def refuse_dtd(data: bytes, fmt: formats.Format, *, name: str = "input") -> None
         )
 
 
-def parse_path(path: Path, *, base_iri: str, graph: str | None = None) -> list[Quad]:
-    """Parse one file; its format comes from the extension."""
+def format_for_path(path: Path) -> formats.Format:
+    """The RDF format of a file, from its extension. Raises ``InputError`` for an unknown one."""
     fmt = formats.rdf_format_for_path(path.name) or (formats.lookup("rdfxml") if path.suffix in (".owl", ".xml") else None)
     if fmt is None:
         raise InputError(f"{path}: unknown RDF file extension (use one of {', '.join(sorted(RDF_SUFFIXES))})")
+    return fmt
+
+
+def parse_path(path: Path, *, base_iri: str, graph: str | None = None) -> list[Quad]:
+    """Parse one file; its format comes from the extension."""
+    fmt = format_for_path(path)
     try:
         data = path.read_bytes()
     except OSError as err:

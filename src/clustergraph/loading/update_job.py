@@ -27,16 +27,15 @@ from clustergraph.loading.update_effect import CannotTell, update_effect
 from clustergraph.query.evaluation import (
     BAD_QUERY,
     FAILED,
-    FEDERATION_FAILED,
     FORBIDDEN,
     OK,
-    UPSTREAM_FAILED,
     QueryOutcome,
     Runner,
-    relay_for,
+    federation_failure,
+    relayed,
     relays_of,
 )
-from clustergraph.query.guard import FederationGuard, FederationRefused, mentions_service
+from clustergraph.query.guard import FederationRefused
 from clustergraph.query.sparql_text import nesting_error
 from clustergraph.store.dataset import merge_using_graphs
 
@@ -75,21 +74,13 @@ class UpdateJob:
         state = relays_of(run)
         text = self.sparql
         try:
-            guard = FederationGuard(
-                allowlist=self.service_allowlist, allow_private=self.service_allow_private, resolve_addresses=False
-            )
-            spans = [c.span for c in guard.check(text, base_iri=self.base_iri) if c.span is not None]
-            if spans:
-                text = relay_for(state, self).rewrite(text, spans)
-            added, removed, method = self._change(engine, text)
+            added, removed, method = self._change(engine, relayed(state, self, text))
         except FederationRefused as err:
             return done(FORBIDDEN, message=str(err))
         except QueryError as err:
-            refusals = [r for relay in state.values() for r in relay.refusals]
-            if refusals:
-                return done(FORBIDDEN, message=refusals[0])
-            if mentions_service(self.sparql) and not isinstance(err.__cause__, SyntaxError):
-                return done(UPSTREAM_FAILED, message=FEDERATION_FAILED)
+            federated = federation_failure(state, self.sparql)
+            if federated and (federated[0] == FORBIDDEN or not isinstance(err.__cause__, SyntaxError)):
+                return done(federated[0], message=federated[1])
             return done(BAD_QUERY, message=str(err))
         except (OSError, RuntimeError) as err:
             return done(FAILED, message=f"the update could not be run: {err}")

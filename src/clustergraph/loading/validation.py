@@ -1,10 +1,14 @@
 """The SHACL gate: every change is checked against ``shapes/`` before it is written.
 
-pyshacl runs over a plain rdflib graph (validating through oxrdflib was measured
-13x slower and gave false ``sh:in`` results). The graph holds the candidate state
-of the store after the change, the ontology (so ``sh:class`` sees subclasses) and
-one derived triple ``?s cg:assertedIn ?g`` for each subject of each named graph,
-which is how the shapes see the provenance of every fact.
+The shapes are compiled to SPARQL (``shacl_shapes`` reads them, ``shacl_sparql`` compiles,
+``shacl_run`` evaluates) and run by pyoxigraph on a store holding the candidate state;
+pyshacl (``shacl_reference``) stays the reference the tests compare with. A shape that uses
+a construct the compiler lacks makes the gate fail when it is built, never validate less.
+
+What is validated is what the shapes are written for: every fact of the candidate state,
+the ontology (so ``sh:class`` sees subclasses) and, for each subject of each named graph,
+``?s cg:assertedIn ?g``, which is how the shapes see the provenance of every fact (the
+compiled queries read it off the named graphs instead of storing it).
 
 Small stores are validated whole. Big stores are validated around the change: the
 changed resources, what they point to, what points to removed resources and the
@@ -13,52 +17,38 @@ descriptions of their sources; only findings about the changed resources count.
 
 from __future__ import annotations
 
-import logging
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from itertools import islice
 from pathlib import Path
 
-from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, Quad
-from rdflib import BNode, Graph, URIRef
-from rdflib import Literal as RdfLiteral
-from rdflib.namespace import RDF, SH
+import pyoxigraph
+from pyoxigraph import DefaultGraph, NamedNode, Quad
+from rdflib import Graph
+from rdflib.namespace import RDF
 
 from clustergraph.errors import ValidationFailed
-from clustergraph.loading import sparql_cache
 from clustergraph.loading.parse import parse_path, rdf_files
 from clustergraph.loading.report import Finding, Report
-from clustergraph.namespaces import CG, ONTOLOGY_IRI
+from clustergraph.loading.shacl_run import Run, loose_triples, missing_quads, shown, to_rdflib
+from clustergraph.loading.shacl_shapes import ShapesUnsupported, read_shapes
+from clustergraph.loading.shacl_sparql import Compiled, Compiler
+from clustergraph.namespaces import ONTOLOGY_IRI
 from clustergraph.store.base import Store
 
 # Above this many quads the whole-store check gives way to a check around the change.
-FULL_VALIDATION_LIMIT = 250_000
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-ASSERTED_IN = URIRef(str(CG.assertedIn))
+# Compiled, a whole validation costs about 0.2 s per 10,000 quads and one around a
+# one-resource change about 0.05 s whatever the store's size (benchmarks/bench_validate.py,
+# bench_update.py): only the smallest stores are cheaper to check whole.
+FULL_VALIDATION_LIMIT = 5_000
 ONTOLOGY_GRAPH = NamedNode(ONTOLOGY_IRI)
+# Where the gate puts the ontology for the length of one validation when the store lacks it.
+SCRATCH_ONTOLOGY = NamedNode("urn:x-clustergraph:validation:ontology")
 RDF_TYPE = NamedNode(str(RDF.type))
 
-logging.getLogger("rdflib.term").setLevel(logging.ERROR)  # ill-typed literals are reported by SHACL instead
-
-
-def to_rdflib(term):
-    """Convert a pyoxigraph term to rdflib.
-
-    ``xsd:string`` literals become plain literals, as rdflib compares plain and
-    ``xsd:string`` literals as different values.
-    """
-    if isinstance(term, NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, BlankNode):
-        return BNode(term.value)
-    if isinstance(term, Literal):
-        if term.language:
-            return RdfLiteral(term.value, lang=term.language)
-        if term.datatype.value == XSD_STRING:
-            return RdfLiteral(term.value)
-        return RdfLiteral(term.value, datatype=URIRef(term.datatype.value))
-    raise TypeError(f"unsupported term {term!r}")
+__all__ = ["FULL_VALIDATION_LIMIT", "Change", "ShaclGate", "ShapesUnsupported", "to_rdflib"]
 
 
 @dataclass(frozen=True)
@@ -71,12 +61,17 @@ class Change:
 
 
 class ShaclGate:
-    """Validates changes against the shapes and the ontology; builds once, checks many times."""
+    """Validates changes against the shapes and the ontology; builds once, checks many times.
+
+    Raises ``ShapesUnsupported`` when built if the shapes use a construct the compiled
+    validator does not implement (the supported ones: ``shacl_shapes.SUPPORTED``).
+    """
 
     def __init__(self, shapes_dir: Path, ontology_dir: Path, *, base_iri: str) -> None:
         self.shapes_dir = shapes_dir
         self.ontology_dir = ontology_dir
         self.base_iri = base_iri
+        self.compiled  # noqa: B018  (fail at start-up, not at the first write)
 
     @cached_property
     def shapes(self) -> Graph:
@@ -86,6 +81,13 @@ class ShaclGate:
         return graph
 
     @cached_property
+    def compiled(self) -> Compiled:
+        compiled = Compiler([ONTOLOGY_IRI, SCRATCH_ONTOLOGY.value]).compile(read_shapes(self.shapes))
+        probe = pyoxigraph.Store()  # every query must parse (and its regexes compile) now
+        Run(compiled, probe).findings()
+        return compiled
+
+    @cached_property
     def ontology_quads(self) -> list[Quad]:
         """The ontology files as quads in the ontology graph."""
         quads: list[Quad] = []
@@ -93,22 +95,53 @@ class ShaclGate:
             quads.extend(parse_path(path, base_iri=self.base_iri, graph=ONTOLOGY_IRI))
         return quads
 
+    def validate_dataset(self, store: pyoxigraph.Store) -> Report:
+        """Validate the dataset ``store`` holds: the union of its graphs (each named graph a
+        source), plus the ontology, as ``check`` validates a candidate state.
+
+        Default-graph triples that no named graph states are a violation (facts without a
+        source). The store is read; ontology triples its ontology graph lacks are added to a
+        scratch graph for the call and removed before it returns, so no one else may use the
+        store meanwhile. Never raises for violations: see ``Report.conforms``.
+        """
+        started = time.perf_counter()
+        findings: list[Finding] = []
+        loose, one = loose_triples(store)
+        if loose:
+            findings.append(_loose_finding(loose, shown(one) or str(one)))
+        missing = missing_quads(store, self.ontology_quads, looked_up_in=ONTOLOGY_GRAPH, put_in=SCRATCH_ONTOLOGY)
+        store.extend(missing)
+        try:
+            findings.extend(Run(self.compiled, store).findings())
+        finally:
+            for q in missing:
+                store.remove(q)
+        return Report(findings=findings, seconds=time.perf_counter() - started, checked_triples=len(store))
+
     def check(self, store: Store | None, change: Change) -> Report:
         """Validate the state ``store`` would have after ``change``; writes nothing."""
         started = time.perf_counter()
         findings = list(_default_graph_findings(change.add))
-        stored = store.count() if store is not None else 0
         changed = len(change.add) + len(change.remove) + len(change.clear_graphs)
+        # Counting a big store costs more than validating around a small change: count only
+        # as far as the decision needs.
+        cap = max(FULL_VALIDATION_LIMIT - len(change.add), changed * 4) + 1
+        stored = _count_up_to(store, cap) if store is not None else 0
         # Around-the-change pays off for small changes to a big store; a change that is a
         # large share of the result (a first load) is its own neighbourhood.
         if store is None or stored + len(change.add) <= FULL_VALIDATION_LIMIT or changed * 4 >= stored:
-            quads = _candidate_state(store, change)
+            quads: Iterable[Quad] = _candidate_state(store, change)
             focus = None
         else:
             quads, focus = _neighbourhood(store, change)
-        graph = self._validation_graph(quads)
-        findings.extend(self._shacl(graph, focus))
-        return Report(findings=findings, seconds=time.perf_counter() - started, checked_triples=len(graph))
+        checked = 0
+        if focus is None or focus:
+            scratch = pyoxigraph.Store()
+            scratch.extend(quads)
+            scratch.extend(Quad(q.subject, q.predicate, q.object, SCRATCH_ONTOLOGY) for q in self.ontology_quads)
+            checked = len(scratch)
+            findings.extend(Run(self.compiled, scratch, focus=focus).findings())
+        return Report(findings=findings, seconds=time.perf_counter() - started, checked_triples=checked)
 
     def require(self, store: Store | None, change: Change) -> Report:
         """Like ``check`` but raises ``ValidationFailed`` (carrying the report) on any violation."""
@@ -120,84 +153,33 @@ class ShaclGate:
             )
         return report
 
-    def _validation_graph(self, quads: Iterable[Quad]) -> Graph:
-        graph = Graph()
-        add = graph.add
-        seen_pairs: set[tuple] = set()
-        for q in self.ontology_quads:
-            add((to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object)))
-        for q in quads:
-            s = to_rdflib(q.subject)
-            add((s, to_rdflib(q.predicate), to_rdflib(q.object)))
-            g = q.graph_name
-            if isinstance(g, NamedNode) and g != ONTOLOGY_GRAPH:
-                pair = (s, g.value)
-                if pair not in seen_pairs:
-                    seen_pairs.add(pair)
-                    add((s, ASSERTED_IN, URIRef(g.value)))
-        return graph
 
-    def _shacl(self, graph: Graph, focus: list[str] | None) -> list[Finding]:
-        from pyshacl import validate
+def _count_up_to(store: Store, cap: int) -> int:
+    """The number of triples in the store's merged default graph, or ``cap`` if there are more.
 
-        if focus is not None and not focus:
-            return []
-        # pyshacl's own focus_nodes option skipped sh:targetSubjectsOf shapes with sh:or
-        # (pyshacl 0.40), so the neighbourhood is validated whole and the findings about
-        # context-only resources, whose descriptions are incomplete, are dropped.
-        sparql_cache.install()
-        _conforms, results, _text = validate(
-            graph,
-            shacl_graph=self.shapes,
-            inference="none",
-            advanced=True,
-            allow_warnings=True,
-            allow_infos=True,
-            inplace=True,  # the validation graph is built for this call only: no copy needed
-        )
-        findings = _findings(results)
-        if focus is None:
-            return findings
-        wanted = set(focus)
-        return [f for f in findings if f.focus in wanted]
+    Read as far as the decision needs: a SPARQL ``COUNT`` over a subquery with ``LIMIT`` took
+    0.33 s at 1M quads, reading 5,000 quads off the index a few milliseconds."""
+    return sum(1 for _ in islice(store.quads(graph=DefaultGraph()), cap))
 
 
-def _findings(results: Graph) -> list[Finding]:
-    found = []
-    for result in results.subjects(RDF.type, SH.ValidationResult):
-        severity = results.value(result, SH.resultSeverity)
-        found.append(
-            Finding(
-                severity=str(severity).rsplit("#", 1)[-1] if severity else "Violation",
-                focus=_show(results.value(result, SH.focusNode)),
-                path=_show(results.value(result, SH.resultPath)),
-                message=" ".join(str(m) for m in results.objects(result, SH.resultMessage)) or "constraint not met",
-                value=_show(results.value(result, SH.value)),
-                shape=_show(results.value(result, SH.sourceShape)),
-            )
-        )
-    return found
-
-
-def _show(term) -> str | None:
-    if term is None or isinstance(term, BNode):
-        return None
-    return str(term)
+def _loose_finding(count: int, subject: str) -> Finding:
+    return Finding(
+        severity="Violation",
+        focus=subject,
+        path=None,
+        message=(
+            f"{count} triple(s) are in the default graph: every fact needs provenance, "
+            "so it must be in the named graph of its source (a TriG file, or --graph SOURCE-IRI)"
+        ),
+    )
 
 
 def _default_graph_findings(quads: Iterable[Quad]) -> Iterable[Finding]:
     """Facts outside a named graph have no source: refuse them before SHACL."""
     loose = [q for q in quads if isinstance(q.graph_name, DefaultGraph)]
     if loose:
-        yield Finding(
-            severity="Violation",
-            focus=str(loose[0].subject.value) if hasattr(loose[0].subject, "value") else str(loose[0].subject),
-            path=None,
-            message=(
-                f"{len(loose)} triple(s) are in the default graph: every fact needs provenance, "
-                "so it must be in the named graph of its source (a TriG file, or --graph SOURCE-IRI)"
-            ),
-        )
+        subject = loose[0].subject
+        yield _loose_finding(len(loose), str(getattr(subject, "value", subject)))
 
 
 def _candidate_state(store: Store | None, change: Change) -> list[Quad]:

@@ -32,10 +32,11 @@ GERMAN: dict[str, str] = {
     "`jsonld` for JSON-LD (same as `Accept: application/ld+json`).": "`jsonld` für JSON-LD (wie "
     "`Accept: application/ld+json`).",
     "One cluster": "Ein Cluster",
-    "Everything the graph says about a cluster: names, kinds, managing body, innovation fields, technologies, "
-    "labels, programmes, dated figures, and the sources its facts come from.": "Alles, was der Graph über einen "
-    "Cluster sagt: Namen, Arten, Träger, Innovationsfelder, Technologien, Label, Programme, datierte Zahlen und "
-    "die Quellen der Angaben.",
+    "Everything the graph says about a cluster: names, kinds, NUTS region (code, and names once the NUTS graph is "
+    "loaded), managing body, innovation fields, technologies, labels, programmes, dated figures, and the sources its "
+    "facts come from.": "Alles, was der Graph über einen Cluster sagt: Namen, Arten, NUTS-Region (Code, und Namen, "
+    "sobald der NUTS-Graph geladen ist), Träger, Innovationsfelder, Technologien, Label, Programme, datierte Zahlen "
+    "und die Quellen der Angaben.",
     "Short id of the cluster: the last segment of its IRI.": _ID.format("des Clusters"),
     "Members of a cluster": "Mitglieder eines Clusters",
     "The member organisations the graph names for a cluster (not a complete member list), by name, with their "
@@ -88,6 +89,13 @@ GERMAN: dict[str, str] = {
     "A label award with its level, cluster, awarding body, dates and sources.": "Eine Label-Verleihung mit Stufe, "
     "Cluster, verleihender Stelle, Daten und Quellen.",
     "Short id of the label award: the last segment of its IRI.": _ID.format("der Label-Verleihung"),
+    "Label history of every cluster": "Label-Geschichte jedes Clusters",
+    "Every cluster with its cluster-management label awards (level, dates, awarding body, the pages that state them "
+    "with address and access date), or the recorded searches that found none (where, with which queries, when). "
+    "`status` is awarded, searched or not-searched.": "Jeder Cluster mit seinen Clustermanagement-Label-"
+    "Verleihungen (Stufe, Daten, verleihende Stelle, die Seiten, die sie nennen, mit Adresse und Abrufdatum) oder "
+    "den festgehaltenen Suchen, die keine fanden (wo, mit welchen Anfragen, wann). `status` ist awarded "
+    "(verliehen), searched (gesucht, nicht gefunden) oder not-searched (nicht gesucht).",
     "List funding programmes": "Förderprogramme auflisten",
     "Funding programmes with the clusters taking part, by name. `cluster` keeps the programmes of one cluster.":
     "Förderprogramme mit den teilnehmenden Clustern, nach Name. `cluster` behält die Programme eines Clusters.",
@@ -124,6 +132,19 @@ GERMAN: dict[str, str] = {
     "eines Worts, dann irgendwo; Namen vor verwandten Namen; Cluster vor Akteuren vor dem Rest.",
     "Text to look for.": "Gesuchter Text.",
     "Only resources of this kind.": "Nur Ressourcen dieser Art.",
+    "Completeness of the cluster profiles": "Vollständigkeit der Clusterprofile",
+    "For every cluster (rows, by name) and every field a European cluster profile holds (columns: name, short name, "
+    "kind, description, website, founding date, managing organisation, members, number of members, city, NUTS "
+    "region, innovation fields, EU industrial ecosystems, technologies, labels, funding programmes, ECCP profile), "
+    "its state: `sourced` (stated by a public source), `editorial` (stated only by the editors or marked as their "
+    "translation), `research_gap` (searched for and not found) or `missing`; with the values, the sources behind "
+    "each state, and the totals. `cluster` keeps one cluster's row.": "Für jeden Cluster (Zeilen, nach Name) und "
+    "jedes Feld eines europäischen Clusterprofils (Spalten: Name, Kurzname, Art, Beschreibung, Webseite, "
+    "Gründungsdatum, Trägerorganisation, Mitglieder, Mitgliederzahl, Stadt, NUTS-Region, Innovationsfelder, "
+    "industrielle Ökosysteme der EU, Technologien, Label, Förderprogramme, ECCP-Profil) sein Zustand: `sourced` "
+    "(von einer öffentlichen Quelle angegeben), `editorial` (nur von der Redaktion angegeben oder als ihre "
+    "Übersetzung markiert), `research_gap` (gesucht, nicht gefunden) oder `missing` (fehlt); mit den Werten, den "
+    "Quellen hinter jedem Zustand und den Summen. `cluster` behält die Zeile eines Clusters.",
 }
 
 

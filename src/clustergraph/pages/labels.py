@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Self
 
 from pyoxigraph import Literal, NamedNode
 
@@ -38,6 +39,23 @@ LABELS_QUERY = (
 }"""
 )
 SUBJECTS_QUERY = "SELECT DISTINCT ?x WHERE { VALUES ?x { %s } ?x ?p ?o }"
+
+
+class Name(str):
+    """A name as shown, with the language the data gives it (``None``: untagged or unknown), so
+    a page can mark a name that is not in the page's language (``lang="en"`` on a German page)."""
+
+    lang: str | None
+
+    def __new__(cls, text: str, lang: str | None = None) -> Self:
+        name = super().__new__(cls, text)
+        name.lang = lang or None
+        return name
+
+
+def literal_name(literal: Literal) -> Name:
+    """The text of ``literal`` with its language tag."""
+    return Name(literal.value, literal.language)
 
 
 def values_block(iris: Iterable[str]) -> str:
@@ -86,13 +104,18 @@ class Names:
     definitions: dict[str, str] = field(default_factory=dict)
     described: set[str] = field(default_factory=set)  # IRIs that are subjects in the store
 
-    def label(self, iri: str) -> str:
-        """The best name of ``iri``: from the data, the built-in vocabulary table, or its IRI."""
-        return self.labels.get(iri) or builtin_label(iri, self.lang) or local_name(iri)
+    def label(self, iri: str) -> Name:
+        """The best name of ``iri``: from the data, the built-in vocabulary table (in the page's
+        language), or its IRI; with the language of the name."""
+        if iri in self.labels:
+            return self.labels[iri] if isinstance(self.labels[iri], Name) else Name(self.labels[iri])
+        builtin = builtin_label(iri, self.lang)
+        return Name(builtin, self.lang) if builtin else Name(local_name(iri))
 
-    def short(self, iri: str) -> str:
+    def short(self, iri: str) -> Name:
         """A short name (cg:shortName) where there is one, else the label."""
-        return self.short_names.get(iri) or self.label(iri)
+        short = self.short_names.get(iri)
+        return (short if isinstance(short, Name) else Name(short)) if short else self.label(iri)
 
 
 def fetch_names(store: Store, iris: Iterable[str], lang: str) -> Names:
@@ -115,13 +138,13 @@ def fetch_names(store: Store, iris: Iterable[str], lang: str) -> Names:
             if prop in by_property and prop != _SHORT_NAME:
                 chosen = pick_literal(by_property[prop], lang)
                 if chosen is not None:
-                    names.labels[iri] = chosen.value
+                    names.labels[iri] = literal_name(chosen)
                     break
         if _SHORT_NAME in by_property:
             short = pick_literal(by_property[_SHORT_NAME], lang)
             if short is not None:
-                names.short_names[iri] = short.value
-                names.labels.setdefault(iri, short.value)
+                names.short_names[iri] = literal_name(short)
+                names.labels.setdefault(iri, literal_name(short))
     for iri, lits in definitions.items():
         chosen = pick_literal(lits, lang)
         if chosen is not None:

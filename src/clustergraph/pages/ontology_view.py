@@ -7,21 +7,22 @@ from dataclasses import dataclass, field
 from pyoxigraph import Literal, NamedNode
 
 from clustergraph.namespaces import CG, ONTOLOGY_IRI, PREFIXES
-from clustergraph.pages.labels import pick_literal
+from clustergraph.pages.labels import Name, literal_name, pick_literal
 from clustergraph.pages.urls import Urls
 from clustergraph.store.base import Store
 
 _RDF, _RDFS, _OWL, _SKOS, _DCT = (PREFIXES[k] for k in ("rdf", "rdfs", "owl", "skos", "dct"))
 PROPERTY_TYPES = {_OWL + "ObjectProperty", _OWL + "DatatypeProperty", _OWL + "AnnotationProperty", _RDF + "Property"}
 CLASS_TYPES = {_OWL + "Class", _RDFS + "Class"}
+# How each alignment reads, in English and German.
 _ALIGNMENTS = {
-    _RDFS + "subClassOf": "subclass of",
-    _RDFS + "subPropertyOf": "subproperty of",
-    _OWL + "equivalentClass": "equivalent to",
-    _OWL + "equivalentProperty": "equivalent to",
-    _SKOS + "exactMatch": "exact match",
-    _SKOS + "closeMatch": "close match",
-    _RDFS + "seeAlso": "see also",
+    _RDFS + "subClassOf": ("subclass of", "Unterklasse von"),
+    _RDFS + "subPropertyOf": ("subproperty of", "Untereigenschaft von"),
+    _OWL + "equivalentClass": ("equivalent to", "gleichbedeutend mit"),
+    _OWL + "equivalentProperty": ("equivalent to", "gleichbedeutend mit"),
+    _SKOS + "exactMatch": ("exact match", "genaue Entsprechung"),
+    _SKOS + "closeMatch": ("close match", "nahe Entsprechung"),
+    _RDFS + "seeAlso": ("see also", "siehe auch"),
 }
 
 
@@ -48,22 +49,25 @@ class Term:
     anchor: str
     category: str  # "class", "property" or "individual"
     labels: dict[str, str]
-    definition: str | None
-    comment: str | None
+    definition: Name | None  # with its language: the page marks a text not in its own
+    comment: Name | None
     types: list[TermRef] = field(default_factory=list)
     alignments: list[tuple[str, TermRef]] = field(default_factory=list)
     domain: list[TermRef] = field(default_factory=list)
     range: list[TermRef] = field(default_factory=list)
 
-    def label(self, lang: str) -> str:
-        return self.labels.get(lang) or self.labels.get("en") or self.curie
+    def label(self, lang: str) -> Name:
+        for key in (lang, "en"):
+            if key in self.labels:
+                return Name(self.labels[key], key)
+        return Name(self.curie)
 
 
 @dataclass
 class OntologyDoc:
     iri: str
-    title: str
-    description: str | None
+    title: Name
+    description: Name | None
     version: str | None
     license: str | None
     classes: list[Term]
@@ -88,10 +92,10 @@ def build_ontology_doc(store: Store, *, lang: str, urls: Urls) -> OntologyDoc:
         iri = node.value
         return TermRef(iri, curie(iri), urls.page(iri, described=iri in by_subject))
 
-    def text(props: dict, key: str, language: str = lang) -> str | None:
+    def text(props: dict, key: str, language: str = lang) -> Name | None:
         literals = [o for o in props.get(key, []) if isinstance(o, Literal)]
         chosen = pick_literal(literals, language)
-        return chosen.value if chosen is not None else None
+        return literal_name(chosen) if chosen is not None else None
 
     classes, properties, individuals = [], [], []
     for iri, props in sorted(by_subject.items()):
@@ -113,8 +117,8 @@ def build_ontology_doc(store: Store, *, lang: str, urls: Urls) -> OntologyDoc:
             comment=text(props, _RDFS + "comment"),
             types=[ref(o) for o in props.get(_RDF + "type", []) if isinstance(o, NamedNode)],
             alignments=[
-                (name, ref(o))
-                for predicate, name in _ALIGNMENTS.items()
+                (names[1] if lang == "de" else names[0], ref(o))
+                for predicate, names in _ALIGNMENTS.items()
                 for o in props.get(predicate, [])
                 if isinstance(o, NamedNode)
             ],
@@ -126,7 +130,7 @@ def build_ontology_doc(store: Store, *, lang: str, urls: Urls) -> OntologyDoc:
     license_iri = next((o.value for o in head.get(_DCT + "license", []) if isinstance(o, NamedNode)), None)
     return OntologyDoc(
         iri=ONTOLOGY_IRI,
-        title=text(head, _DCT + "title") or "clustergraph ontology",
+        title=text(head, _DCT + "title") or Name("clustergraph ontology"),
         description=text(head, _DCT + "description"),
         version=text(head, _OWL + "versionInfo"),
         license=license_iri,

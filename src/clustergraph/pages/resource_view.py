@@ -11,8 +11,10 @@ from dataclasses import dataclass, field
 
 from pyoxigraph import Literal, NamedNode
 
+from clustergraph.catalog.reads import read
 from clustergraph.namespaces import CG, PREFIXES, sparql_prologue
 from clustergraph.pages.labels import Names, fetch_names, format_literal, pick_literal
+from clustergraph.pages.related import RelatedView, related_for
 from clustergraph.pages.numbers import format_date
 from clustergraph.pages.sentences import figure_parts
 from clustergraph.pages.sources import SourceRef, fetch_sources
@@ -57,6 +59,9 @@ FIGURES = (
   OPTIONAL { ?f cg:periodEnd ?end }
 }"""
 )
+
+# The classes of clusters (the matching knows instances of these under the base).
+CLUSTER_CLASSES = sparql_prologue() + "SELECT ?c WHERE { ?c rdfs:subClassOf* cg:Cluster }"
 
 # The resources a named graph (a source) states facts about.
 GRAPH_SUBJECTS = f"SELECT DISTINCT ?s ?x WHERE {{ GRAPH ?s {{ ?x ?p ?o }} }} ORDER BY ?x LIMIT {INCOMING_LIMIT}"
@@ -159,6 +164,28 @@ class ResourceView:
     @property
     def is_cluster(self) -> bool:
         return self.kind == "cluster"
+
+
+@dataclass
+class ResourcePage:
+    """What the page of one resource shows: its view, the cluster classes (for its JSON-LD) and,
+    for a cluster, the clusters related to it."""
+
+    view: ResourceView
+    cluster_classes: set[str]
+    related: list[RelatedView] | None
+
+
+@read
+def resource_page(store: Store, iri: str, *, lang: str, urls: Urls) -> ResourcePage:
+    """Everything the page of ``iri`` reads, in one go (one job for the query workers: see
+    ``catalog.reads``). Call ``resource_exists`` first."""
+    view = build_view(store, iri, lang=lang, urls=urls)
+    classes = {row["c"].value for row in store.query(CLUSTER_CLASSES)}
+    related = None
+    if view.kind == "cluster" and view.type_iris & classes:
+        related = related_for(store, iri, lang=lang, urls=urls)
+    return ResourcePage(view, classes, related)
 
 
 def resource_exists(store: Store, iri: str) -> bool:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from clustergraph.catalog.query import Catalog
 from clustergraph.catalog.search import search as catalog_search
-from clustergraph.pages.labels import fetch_names
+from clustergraph.pages.labels import Name, fetch_names
 from clustergraph.pages.urls import Urls
 from clustergraph.store.base import Store
 
@@ -47,7 +47,7 @@ def search(store: Store, text: str, *, lang: str, urls: Urls, base_iri: str) -> 
             label=names.label(h.iri),
             href=urls.page(h.iri, described=True),
             kind=h.kind,
-            matches=[(h.matched_field, h.matched_text)],
+            matches=[(h.matched_field, Name(h.matched_text, h.matched_lang))],
         )
         for h in page.data
     ]

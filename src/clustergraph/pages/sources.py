@@ -8,12 +8,13 @@ from dataclasses import dataclass
 from pyoxigraph import Literal
 
 from clustergraph.namespaces import sparql_prologue
-from clustergraph.pages.labels import local_name, pick_literal, values_block
+from clustergraph.pages.labels import literal_name, local_name, pick_literal, values_block
 from clustergraph.store.base import Store
 
 SOURCES_QUERY = (
     sparql_prologue()
     + """SELECT ?g ?title ?url ?section ?parent ?parentTitle ?parentUrl ?document ?documentTitle ?accessed ?editorial
+       ?originalUrl ?originalAccessed
 WHERE {
   VALUES ?g { %s }
   OPTIONAL { ?g dct:title ?title }
@@ -27,6 +28,12 @@ WHERE {
   }
   OPTIONAL { ?g cg:sourceDocument ?document . OPTIONAL { ?document skos:prefLabel|dct:title ?documentTitle } }
   BIND(EXISTS { ?g a cg:EditorialSource } AS ?editorial)
+  # The editors' summary of a page: the page's address and access date, one click away.
+  OPTIONAL {
+    ?g prov:wasDerivedFrom ?original .
+    OPTIONAL { ?original schema:url ?originalUrl }
+    OPTIONAL { ?original cg:accessed ?originalAccessed }
+  }
 }"""
 )
 
@@ -42,6 +49,7 @@ class SourceRef:
     part_of: str | None = None
     part_of_title: str | None = None
     part_of_url: str | None = None
+    summary_of_url: str | None = None  # the page an editors' summary is drawn from
     document: str | None = None
     document_title: str | None = None
     accessed: str | None = None
@@ -50,8 +58,9 @@ class SourceRef:
 
     @property
     def public_url(self) -> str | None:
-        """The public web address of the source or of the document it is a section of."""
-        return self.url or self.part_of_url
+        """The public web address of the source, of the document it is a section of, or of the
+        page it summarises."""
+        return self.url or self.part_of_url or self.summary_of_url
 
 
 def fetch_sources(store: Store, graphs: Iterable[str], lang: str) -> dict[str, SourceRef]:
@@ -63,7 +72,7 @@ def fetch_sources(store: Store, graphs: Iterable[str], lang: str) -> dict[str, S
     for row in store.query(SOURCES_QUERY % values_block(wanted)):
         slot = rows.setdefault(row["g"].value, {})
         for key in ("title", "url", "section", "parent", "parentTitle", "parentUrl", "document",
-                    "documentTitle", "accessed", "editorial"):
+                    "documentTitle", "accessed", "editorial", "originalUrl", "originalAccessed"):
             term = row[key]
             if term is not None:
                 slot.setdefault(key, [])
@@ -78,7 +87,7 @@ def fetch_sources(store: Store, graphs: Iterable[str], lang: str) -> dict[str, S
             literals = [t for t in terms if isinstance(t, Literal)]
             if literals:
                 chosen = pick_literal(literals, lang)
-                return chosen.value if chosen is not None else None
+                return literal_name(chosen) if chosen is not None else None
             return terms[0].value if terms else None
 
         editorial = any(isinstance(t, Literal) and t.value == "true" for t in slot.get("editorial", []))
@@ -90,9 +99,10 @@ def fetch_sources(store: Store, graphs: Iterable[str], lang: str) -> dict[str, S
             part_of=text("parent"),
             part_of_title=text("parentTitle"),
             part_of_url=text("parentUrl"),
+            summary_of_url=text("originalUrl"),
             document=text("document"),
             document_title=text("documentTitle"),
-            accessed=text("accessed"),
+            accessed=text("accessed") or text("originalAccessed"),
             editorial=editorial,
         )
     return found

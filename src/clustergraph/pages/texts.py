@@ -25,6 +25,7 @@ KINDS: dict[str, tuple[str, str]] = {
     "figure": ("Dated figures", "Datierte Zahlen"),
     "scheme": ("Concept schemes", "Begriffsschemata"),
     "source": ("Sources", "Quellen"),
+    "research-gap": ("Research gaps", "Recherchelücken"),
 }
 
 _EN = {
@@ -63,6 +64,7 @@ _EN = {
     "sparql_all_examples": "All example queries",
     "sparql_noscript": "The query editor needs JavaScript. Without it, send queries to the endpoint, for example",
     "sparql_parser_message": "The parser's own message",
+    "sparql_failed": "The query failed",
     "queries_title": "Example research queries",
     "queries_intro": "{n} queries over the knowledge graph of the NRW innovation clusters. Run opens a query in the "
     "editor and runs it; the result links (JSON and CSV for tables, Turtle and JSON-LD for graphs) fetch its "
@@ -119,6 +121,12 @@ _EN = {
     "untied_none": "Every cluster has at least one tie.",
     "download_svg": "Download as SVG",
     "browse_heading": "Browse the graph",
+    "browse_labels": "Cluster-management labels of every cluster",
+    "data_access_heading": "Data and interfaces",
+    "data_access_sparql": "SPARQL endpoint, for queries from programs",
+    "data_access_catalog": "DCAT-AP catalogue of the dataset",
+    "data_access_oai": "OAI-PMH interface for harvesters such as data.europa.eu",
+    "data_access_release": "Latest release: dumps with checksums and a manifest",
     "counts": "resources",
     "facts": "Facts",
     "incoming": "Referenced by",
@@ -206,6 +214,7 @@ _DE = {
     "sparql_all_examples": "Alle Beispielabfragen",
     "sparql_noscript": "Der Abfrageeditor braucht JavaScript. Ohne JavaScript schicken Sie Abfragen direkt an den Endpunkt, zum Beispiel",
     "sparql_parser_message": "Meldung des Parsers",
+    "sparql_failed": "Die Abfrage ist fehlgeschlagen",
     "queries_title": "Beispielabfragen für die Forschung",
     "queries_intro": "{n} Abfragen über den Wissensgraphen der Innovationscluster in NRW. „Ausführen“ öffnet eine "
     "Abfrage im Editor und führt sie aus; die Ergebnis-Links (JSON und CSV für Tabellen, Turtle und JSON-LD für "
@@ -263,6 +272,12 @@ _DE = {
     "untied_none": "Jeder Cluster hat mindestens eine Verbindung.",
     "download_svg": "Als SVG herunterladen",
     "browse_heading": "Den Graphen erkunden",
+    "browse_labels": "Clustermanagement-Label aller Cluster",
+    "data_access_heading": "Daten und Schnittstellen",
+    "data_access_sparql": "SPARQL-Endpunkt für Abfragen aus Programmen",
+    "data_access_catalog": "DCAT-AP-Katalog des Datensatzes",
+    "data_access_oai": "OAI-PMH-Schnittstelle für Harvester wie data.europa.eu",
+    "data_access_release": "Neueste Veröffentlichung: Dumps mit Prüfsummen und Manifest",
     "counts": "Ressourcen",
     "facts": "Angaben",
     "incoming": "Verweise auf diese Ressource",

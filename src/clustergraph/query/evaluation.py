@@ -159,17 +159,11 @@ def pyoxigraph_runner(engine: OxStore, *, in_memory: bool = False) -> Runner:
     merge_copy: list[OxStore] = []  # the merge alone, for in-memory engines (made on first need)
 
     def sparql_of(job: QueryJob) -> str:
-        guard = FederationGuard(
-            allowlist=job.service_allowlist, allow_private=job.service_allow_private, resolve_addresses=False
-        )
         try:
-            spans = [c.span for c in guard.check(job.sparql, base_iri=job.base_iri) if c.span is not None]
+            return relayed(state, job, job.sparql)
         except UncheckedService:
             require_parsable(job)
             raise
-        if not spans:
-            return job.sparql
-        return relay_for(state, job).rewrite(job.sparql, spans)
 
     def run(job: QueryJob) -> QueryResult:
         # The store's default graph is the merge of the named graphs; only what the protocol
@@ -201,6 +195,34 @@ def require_parsable(job: QueryJob) -> None:
 def relays_of(run: Runner) -> dict[str, ServiceRelay]:
     """The relays a runner made (one at most), for other jobs of the same worker to share."""
     return getattr(run, "relays", {})
+
+
+def relayed(state: dict[str, ServiceRelay], job, text: str) -> str:
+    """``text`` with its allowed ``SERVICE`` calls sent through this process's relay.
+
+    ``job`` carries the federation policy (``service_allowlist``, ``service_allow_private``,
+    ``base_iri``). Raises ``FederationRefused`` (or ``UncheckedService``) as the guard does.
+    """
+    guard = FederationGuard(
+        allowlist=job.service_allowlist, allow_private=job.service_allow_private, resolve_addresses=False
+    )
+    spans = [c.span for c in guard.check(text, base_iri=job.base_iri) if c.span is not None]
+    return relay_for(state, job).rewrite(text, spans) if spans else text
+
+
+def federation_failure(state: dict[str, ServiceRelay], sparql: str) -> tuple[str, str] | None:
+    """The status and message of a failed job that made SERVICE calls, or None for any other failure.
+
+    A call the address policy refused at connection time is a 403, even under ``SERVICE SILENT``.
+    Any other failure of a federated job never repeats the engine's or the socket's words, which
+    would tell what listens behind the firewall.
+    """
+    refusals = [r for relay in state.values() for r in relay.refusals]
+    if refusals:
+        return FORBIDDEN, refusals[0]
+    if mentions_service(sparql):
+        return UPSTREAM_FAILED, FEDERATION_FAILED
+    return None
 
 
 def relay_for(state: dict[str, ServiceRelay], job) -> ServiceRelay:
@@ -294,13 +316,10 @@ def evaluate(run: Runner, job: QueryJob) -> QueryOutcome:
 
 
 def _failed(done: Callable[..., QueryOutcome], run: Runner, job: QueryJob, err: BaseException, **fields) -> QueryOutcome:
-    """The outcome of a failed evaluation. A failure of a federated query never repeats the
-    engine's or the socket's words, which would tell what listens behind the firewall."""
-    refusals = _refusals(run)
-    if refusals:
-        return done(FORBIDDEN, message=refusals[0], **fields)
-    if mentions_service(job.sparql):
-        return done(UPSTREAM_FAILED, message=FEDERATION_FAILED, **fields)
+    """The outcome of a failed evaluation."""
+    federated = federation_failure(relays_of(run), job.sparql)
+    if federated:
+        return done(federated[0], message=federated[1], **fields)
     return done(FAILED, message=f"the query could not be evaluated: {err}", **fields)
 
 

@@ -34,7 +34,7 @@ from clustergraph.errors import QueryTimeout, StoreUnavailable
 from clustergraph.query.cache import ResultCache
 from clustergraph.query.fairness import ClientUsage
 from clustergraph.query.dialer import Dialer
-from clustergraph.query.evaluation import FAILED, QueryJob, QueryOutcome, evaluate, store_runner
+from clustergraph.query.evaluation import FAILED, QueryJob, QueryOutcome, store_runner
 from clustergraph.query.worker_process import FORKED_START_TIMEOUT, Worker, Zygote
 from clustergraph.settings import Settings
 from clustergraph.store.base import Store
@@ -119,13 +119,14 @@ class ThreadExecutor:
         self._cache = cache
         self.timeouts = 0
 
-    def run(self, job: QueryJob, *, timeout: float) -> QueryOutcome:
+    def run(self, job: QueryJob, *, timeout: float, client: str | None = None) -> QueryOutcome:
         key = _cache_key(self._store, job)
         if key is not None and self._cache is not None:
             hit = self._cache.get(key)
             if hit is not None:
                 return replace(hit, seconds=0.0)
-        future = self._pool.submit(evaluate, self._run, job)
+        # ``perform`` is ``evaluate`` for a query; other jobs (a catalogue read) get the store itself.
+        future = self._pool.submit(job.perform, self._run, self._store)
         try:
             outcome = future.result(timeout=timeout)
         except FutureTimeout:

@@ -29,9 +29,11 @@ What differs from the embedded store, and how it is handled:
   raises, so a refused or failed change leaves the store as it was. Concurrent
   writers to the same graphs are not isolated from each other.
 - **Truncation.** Virtuoso silently cuts results at ``ResultSetMaxRows``. ``quads``
-  and ``dump`` page with ``ORDER BY`` + ``LIMIT``/``OFFSET`` and follow the cap the
-  server announces (``X-SPARQL-MaxRows``); a user query that hits the cap raises
-  ``LimitExceeded`` rather than returning a silently shortened answer.
+  and ``dump`` read the store in parts that each fit in one answer (by graph, then by a
+  hash of the triple: ``remote_reading``; no ``ORDER BY`` pages, which Virtuoso refuses
+  past 10,000 rows) and follow the cap the server announces (``X-SPARQL-MaxRows``); a
+  user query that hits the cap raises ``LimitExceeded`` rather than returning a silently
+  shortened answer.
 - **Safety.** The text of a query is checked before it is sent: an update sent as a
   query (Virtuoso would run it), ``DEFINE`` pragmas, ``bif:``/``sql:`` functions (on
   Virtuoso: any SQL function, ``bif:http_get`` included) and ``LOAD`` are refused (see
@@ -46,6 +48,7 @@ import itertools
 import threading
 import time
 import uuid
+from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from urllib.parse import urlsplit
 
@@ -81,14 +84,14 @@ from clustergraph.settings import Settings
 from clustergraph.store.base import GraphName, QueryResult, Term
 from clustergraph.store.dataset import QueryDataset, merged_dataset, query_dataset, several_default_graphs
 from clustergraph.store.merge import MERGED_GRAPH, TripleKey, merge_change
+from clustergraph.store.remote_reading import plan
 from clustergraph.store.remote_wire import (
     check_writable,
     conflict_key,
     nt,
     parse_results,
-    quad_of,
     raise_for_status,
-    result_rows,
+    read_quads,
     results_format,
 )
 from clustergraph.store.sparql_text import (
@@ -113,6 +116,9 @@ VIRTUOSO_SYSTEM_GRAPHS = (
 # Stands for "no graph at all" where the protocol needs at least one IRI.
 NO_GRAPH = "urn:x-clustergraph:no-graph"
 SELECT_RESULTS = "application/sparql-results+json"
+# Quads are read as SPARQL XML: Virtuoso writes it several times faster than JSON
+# (32,000 rows: 0.7 s against 3.2 s), and it is as exact.
+QUAD_RESULTS = "application/sparql-results+xml, application/sparql-results+json;q=0.9"
 GRAPH_RESULTS = "application/n-triples, application/n-quads;q=0.9, text/turtle;q=0.5, application/rdf+xml;q=0.4"
 
 
@@ -280,11 +286,11 @@ class RemoteStore:
         values = ""
         if bound:
             values = f"VALUES ({' '.join('?' + n for n in bound)}) {{ ({' '.join(nt(t) for t in bound.values())}) }} "
-        merged = self._paged_quads(f"{{ {values}{self._merged_pattern()} }}")
+        merged = self._paged_quads(f"{values}{self._merged_pattern()}", by_graph=False)
         if isinstance(graph, DefaultGraph):
             return merged
         in_graph = f"VALUES ?g {{ {nt(graph)} }} " if graph is not None else ""
-        named = self._paged_quads(f"{{ {values}{in_graph}GRAPH ?g {{ ?s ?p ?o }} {self._not_hidden('?g')} }}")
+        named = self._paged_quads(f"{values}{in_graph}GRAPH ?g {{ ?s ?p ?o }} {self._not_hidden('?g')}")
         return named if graph is not None else itertools.chain(named, merged)
 
     def named_graphs(self) -> list[NamedNode]:
@@ -405,7 +411,7 @@ class RemoteStore:
         found: list[Quad] = []
         for start in range(0, len(graphs), 50):
             values = " ".join(nt(g) for g in graphs[start : start + 50])
-            found.extend(self._paged_quads(f"{{ VALUES ?g {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} {self._not_hidden('?g')} }}"))
+            found.extend(self._paged_quads(f"VALUES ?g {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} {self._not_hidden('?g')}"))
         return found
 
     def _existing(self, quads: list[Quad]) -> set[Quad]:
@@ -580,30 +586,46 @@ class RemoteStore:
         named.update((iri, None) for iri in graph_iris(text) if iri not in self.hidden_graphs)
         return {"default-graph-uri": [MERGED_GRAPH], "named-graph-uri": list(named) or [NO_GRAPH]}
 
-    def _paged_quads(self, where: str) -> Iterator[Quad]:
-        """Run ``SELECT ?s ?p ?o ?g WHERE ...`` to the end, whatever the server's row cap.
+    def _paged_quads(self, pattern: str, *, by_graph: bool = True) -> Iterator[Quad]:
+        """Every row of ``SELECT ?s ?p ?o ?g WHERE { pattern }``, whatever the server's row cap
+        and sort limits: read in parts that each fit in one answer (``remote_reading``).
 
-        One unordered request is enough when the answer is shorter than a page; past
-        that the answer is read again in ``ORDER BY`` pages, so the pages fit together.
+        ``by_graph``: the pattern binds ``?g`` (parts may be graphs); else it is split by hash only.
+        Raises ``StoreUnavailable`` if a part cannot be made small enough.
         """
-        page = self.page_size if self._max_rows is None else min(self.page_size, self._max_rows)
-        response = self._post(self.query_url, {"query": f"SELECT ?s ?p ?o ?g WHERE {where} LIMIT {page}"}, SELECT_RESULTS)
-        rows = result_rows(response)
-        if len(rows) < page and not self._truncated(response):
-            yield from (quad_of(row) for row in rows)
-            return
-        offset = 0
-        while True:
-            page = self.page_size if self._max_rows is None else min(self.page_size, self._max_rows)
-            sparql = f"SELECT ?s ?p ?o ?g WHERE {where} ORDER BY ?g ?s ?p ?o LIMIT {page} OFFSET {offset}"
-            response = self._post(self.query_url, {"query": sparql}, SELECT_RESULTS)
-            rows = result_rows(response)
-            if self._truncated(response) and len(rows) < page and self._max_rows < page:
-                continue  # the cap is now known and smaller than the page: ask again with pages that fit
-            yield from (quad_of(row) for row in rows)
-            if len(rows) < page:
-                return
-            offset += len(rows)
+        if by_graph:
+            counted = f"SELECT ?g (COUNT(*) AS ?n) WHERE {{ {pattern} }} GROUP BY ?g"
+        else:
+            counted = f"SELECT (COUNT(*) AS ?n) WHERE {{ {pattern} }}"
+        rows = list(parse_results(self._post(self.query_url, {"query": counted}, SELECT_RESULTS)))
+        counts: dict[str | None, int] = {
+            row["g"].value if by_graph else None: int(row["n"].value) for row in rows if row["n"] is not None
+        }
+        if by_graph and any(not isinstance(row["g"], NamedNode) for row in rows):
+            counts = {None: sum(counts.values())}  # a graph no VALUES can name: split by hash only
+        pending = deque(plan(counts, self._page()))
+        while pending:
+            part = pending.popleft()
+            page = self._page()
+            request = {"query": f"SELECT ?s ?p ?o ?g WHERE {part.where(pattern)} LIMIT {page}"}
+            response = self._post(self.query_url, request, QUAD_RESULTS)
+            cut = self._truncated(response)
+            try:
+                quads = read_quads(response)
+            except StoreUnavailable:  # e.g. a character XML cannot carry: the same part as JSON
+                response = self._post(self.query_url, request, SELECT_RESULTS)
+                cut = self._truncated(response)
+                quads = read_quads(response)
+            if cut or len(quads) >= page:
+                pending.extendleft(reversed(part.split()))  # maybe more than the answer held
+                continue
+            yield from quads
+
+    def _page(self) -> int:
+        """Rows asked for per request: ``page_size``, or less if the server's row cap is smaller."""
+        with self._lock:
+            cap = self._max_rows
+        return self.page_size if cap is None else max(1, min(self.page_size, cap))
 
     def _truncated(self, response: httpx.Response) -> bool:
         """Whether the server says it cut the answer at its row cap (and remember the cap)."""

@@ -26,6 +26,8 @@ XSD_STRING = XSD + "string"
 XSD_DECIMAL = XSD + "decimal"
 _VIRTUOSO_ERROR = re.compile(r"Virtuoso (\w{5}) Error (\S+)")
 _INTEGER_LEXICAL = re.compile(r"^[+-]?[0-9]+$")
+# A blank node in SPARQL XML results; Virtuoso's labels (``nodeID://b10003``) are no valid ids.
+_XML_BNODE = re.compile(rb"<bnode>([^<]*)</bnode>")
 
 
 
@@ -123,6 +125,34 @@ def result_rows(response: httpx.Response) -> list[dict]:
     if bindings is None:
         raise StoreUnavailable("unreadable answer from the remote store: no result bindings")
     return bindings
+
+
+def read_quads(response: httpx.Response) -> list[Quad]:
+    """The rows of ``SELECT ?s ?p ?o ?g`` as quads (``?g`` unbound: the default graph), read
+    from SPARQL XML or JSON results, literals in pyoxigraph's canonical form.
+
+    Raises ``StoreUnavailable`` for an answer that cannot be read.
+    """
+    fmt = results_format(response)
+    if fmt != QueryResultsFormat.XML:
+        return [quad_of(row) for row in result_rows(response)]
+    content = _XML_BNODE.sub(lambda m: b"<bnode>" + _bnode_id(m.group(1).decode()).encode() + b"</bnode>", response.content)
+    try:
+        rows = parse_query_results(content, format=fmt)
+        return [
+            Quad(row["s"], row["p"], _canonical(row["o"]), DefaultGraph() if row["g"] is None else row["g"])
+            for row in rows
+        ]
+    except (SyntaxError, ValueError, TypeError) as err:
+        raise StoreUnavailable(f"unreadable answer from the remote store: {err}") from err
+
+
+def _canonical(term):
+    if isinstance(term, Literal) and not term.language and term.datatype.value.startswith(XSD):
+        value = canonical_value(term.value, term.datatype.value)
+        if value != term.value:
+            return Literal(value, datatype=term.datatype)
+    return term
 
 
 def quad_of(row: dict) -> Quad:

@@ -11,7 +11,9 @@ events, sources, search and cross-cluster matching, as JSON for other portals.
 * Errors: RFC 9457 problem details (``web/errors.py``): 404 for unknown ids, 406 for an
   unacceptable ``Accept``, 422 for bad parameters.
 
-Handlers are plain ``def``: FastAPI runs them in the threadpool, off the event loop.
+Handlers are plain ``def``: FastAPI runs them in the threadpool, off the event loop; the
+catalogue reads themselves run in the query workers (``catalog.reads``), under the query
+timeout (503), answered from the result cache while the store is unchanged.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from pydantic import BaseModel
 from clustergraph import catalog
 from clustergraph.catalog.actors import TYPES as ACTOR_TYPES
 from clustergraph.catalog.clusters import KINDS as CLUSTER_KINDS
+from clustergraph.catalog.completeness import Completeness, completeness
 from clustergraph.catalog.labels import LEVELS
 from clustergraph.catalog.search import KINDS as SEARCH_KINDS
 from clustergraph.catalog.jsonld import context as jsonld_context
@@ -54,6 +57,7 @@ from clustergraph.web import api_docs
 from clustergraph.web.deps import SettingsDep, StoreDep
 from clustergraph.web.errors import PROBLEM_JSON
 from clustergraph.web.requests import etag_matches
+from clustergraph.web.reads import read_for
 
 PREFIX = "/api/v1"
 JSON = "application/json"
@@ -199,11 +203,14 @@ def _context_url(request: Request, settings) -> str:
 
 
 def respond(
-    request: Request, store, settings, fmt: Variant | None, build: Callable[[Catalog], BaseModel | dict]
+    request: Request, store, settings, fmt: Variant | None, build: Callable[..., BaseModel | dict], *args: Any, **kwargs: Any
 ) -> Response:
     """Answer a GET: negotiate, revalidate (304) before any query, else build and serialise.
 
-    ``build`` gets a ``Catalog`` and returns a model; it may raise ``NotFound`` (404).
+    ``build`` gets a ``Catalog`` (and ``args``, ``kwargs``) and returns a model; it may raise
+    ``NotFound`` (404). A catalogue read (marked ``@read``) runs through the query executor
+    (``catalog.reads``): in a worker, under the query timeout (503), its answer cached per
+    store version; anything else (a constant document) is built here.
     """
     variant = _variant(request, fmt)
     etag = _etag(request, store.version, variant)
@@ -214,7 +221,10 @@ def respond(
     }
     if etag_matches(request.headers.get("if-none-match"), etag):
         return Response(status_code=304, headers=headers)
-    result = build(Catalog(store, settings.base_iri))
+    if getattr(build, "__clustergraph_read__", False):
+        result = read_for(request, build, *args, **kwargs)
+    else:
+        result = build(Catalog(store, settings.base_iri), *args, **kwargs)
     body = result.model_dump(mode="json") if isinstance(result, BaseModel) else result
     if variant == JSONLD:
         body = {"@context": _context_url(request, settings), **body}
@@ -286,19 +296,20 @@ def list_clusters(
         city=city,
         q=q,
     )
-    return respond(request, store, settings, fmt, lambda cat: catalog.list_clusters(cat, filters, limit=limit, offset=offset))
+    return respond(request, store, settings, fmt, catalog.list_clusters, filters, limit=limit, offset=offset)
 
 
 @router.get(
     "/clusters/{id}",
     response_model=ClusterDetail,
     summary="One cluster",
-    description="Everything the graph says about a cluster: names, kinds, managing body, innovation fields, "
-    "technologies, labels, programmes, dated figures, and the sources its facts come from.",
+    description="Everything the graph says about a cluster: names, kinds, NUTS region (code, and names once the "
+    "NUTS graph is loaded), managing body, innovation fields, technologies, labels, programmes, dated figures, and "
+    "the sources its facts come from.",
     responses=_responses(ClusterDetail, not_found="cluster"),
 )
 def get_cluster(request: Request, store: StoreDep, settings: SettingsDep, id: ClusterId, fmt: Format = None) -> Response:
-    return respond(request, store, settings, fmt, lambda cat: catalog.get_cluster(cat, id))
+    return respond(request, store, settings, fmt, catalog.get_cluster, id)
 
 
 @router.get(
@@ -312,7 +323,7 @@ def get_cluster(request: Request, store: StoreDep, settings: SettingsDep, id: Cl
 def list_members(
     request: Request, store: StoreDep, settings: SettingsDep, id: ClusterId, limit: Limit = 20, offset: Offset = 0, fmt: Format = None
 ) -> Response:
-    return respond(request, store, settings, fmt, lambda cat: catalog.list_members(cat, id, limit=limit, offset=offset))
+    return respond(request, store, settings, fmt, catalog.list_members, id, limit=limit, offset=offset)
 
 
 @router.get(
@@ -329,7 +340,7 @@ def list_members(
 def list_related(
     request: Request, store: StoreDep, settings: SettingsDep, id: ClusterId, limit: Limit = 20, offset: Offset = 0, fmt: Format = None
 ) -> Response:
-    return respond(request, store, settings, fmt, lambda cat: catalog.related_clusters(cat, id, limit=limit, offset=offset))
+    return respond(request, store, settings, fmt, catalog.related_clusters, id, limit=limit, offset=offset)
 
 
 @router.get(
@@ -353,7 +364,7 @@ def list_actors(
     fmt: Format = None,
 ) -> Response:
     filters = catalog.ActorFilters(type=type.value if type else None, cluster=cluster, city=city, q=q)
-    return respond(request, store, settings, fmt, lambda cat: catalog.list_actors(cat, filters, limit=limit, offset=offset))
+    return respond(request, store, settings, fmt, catalog.list_actors, filters, limit=limit, offset=offset)
 
 
 @router.get(
@@ -366,7 +377,7 @@ def list_actors(
 def get_actor(
     request: Request, store: StoreDep, settings: SettingsDep, id: Annotated[str, _id_path("actor")], fmt: Format = None
 ) -> Response:
-    return respond(request, store, settings, fmt, lambda cat: catalog.get_actor(cat, id))
+    return respond(request, store, settings, fmt, catalog.get_actor, id)
 
 
 @router.get(
@@ -381,7 +392,7 @@ def list_innovation_fields(
     request: Request, store: StoreDep, settings: SettingsDep, q: Text = None, limit: Limit = 20, offset: Offset = 0, fmt: Format = None
 ) -> Response:
     return respond(
-        request, store, settings, fmt, lambda cat: catalog.list_innovation_fields(cat, q=q, limit=limit, offset=offset)
+        request, store, settings, fmt, catalog.list_innovation_fields, q=q, limit=limit, offset=offset
     )
 
 
@@ -395,7 +406,7 @@ def list_innovation_fields(
 def get_innovation_field(
     request: Request, store: StoreDep, settings: SettingsDep, id: Annotated[str, _id_path("innovation field")], fmt: Format = None
 ) -> Response:
-    return respond(request, store, settings, fmt, lambda cat: catalog.get_innovation_field(cat, id))
+    return respond(request, store, settings, fmt, catalog.get_innovation_field, id)
 
 
 @router.get(
@@ -409,7 +420,7 @@ def get_innovation_field(
 def list_technologies(
     request: Request, store: StoreDep, settings: SettingsDep, q: Text = None, limit: Limit = 20, offset: Offset = 0, fmt: Format = None
 ) -> Response:
-    return respond(request, store, settings, fmt, lambda cat: catalog.list_technologies(cat, q=q, limit=limit, offset=offset))
+    return respond(request, store, settings, fmt, catalog.list_technologies, q=q, limit=limit, offset=offset)
 
 
 @router.get(
@@ -422,7 +433,7 @@ def list_technologies(
 def get_technology(
     request: Request, store: StoreDep, settings: SettingsDep, id: Annotated[str, _id_path("technology")], fmt: Format = None
 ) -> Response:
-    return respond(request, store, settings, fmt, lambda cat: catalog.get_technology(cat, id))
+    return respond(request, store, settings, fmt, catalog.get_technology, id)
 
 
 @router.get(
@@ -444,7 +455,7 @@ def list_labels(
 ) -> Response:
     lvl = level.value if level else None
     return respond(
-        request, store, settings, fmt, lambda cat: catalog.list_labels(cat, level=lvl, cluster=cluster, limit=limit, offset=offset)
+        request, store, settings, fmt, catalog.list_labels, level=lvl, cluster=cluster, limit=limit, offset=offset
     )
 
 
@@ -458,7 +469,7 @@ def list_labels(
 def get_label(
     request: Request, store: StoreDep, settings: SettingsDep, id: Annotated[str, _id_path("label award")], fmt: Format = None
 ) -> Response:
-    return respond(request, store, settings, fmt, lambda cat: catalog.get_label(cat, id))
+    return respond(request, store, settings, fmt, catalog.get_label, id)
 
 
 @router.get(
@@ -479,7 +490,7 @@ def list_programmes(
     fmt: Format = None,
 ) -> Response:
     return respond(
-        request, store, settings, fmt, lambda cat: catalog.list_programmes(cat, q=q, cluster=cluster, limit=limit, offset=offset)
+        request, store, settings, fmt, catalog.list_programmes, q=q, cluster=cluster, limit=limit, offset=offset
     )
 
 
@@ -493,7 +504,7 @@ def list_programmes(
 def get_programme(
     request: Request, store: StoreDep, settings: SettingsDep, id: Annotated[str, _id_path("programme")], fmt: Format = None
 ) -> Response:
-    return respond(request, store, settings, fmt, lambda cat: catalog.get_programme(cat, id))
+    return respond(request, store, settings, fmt, catalog.get_programme, id)
 
 
 @router.get(
@@ -514,7 +525,7 @@ def list_events(
     fmt: Format = None,
 ) -> Response:
     return respond(
-        request, store, settings, fmt, lambda cat: catalog.list_events(cat, q=q, topic_area=topic_area, limit=limit, offset=offset)
+        request, store, settings, fmt, catalog.list_events, q=q, topic_area=topic_area, limit=limit, offset=offset
     )
 
 
@@ -528,7 +539,7 @@ def list_events(
 def get_event(
     request: Request, store: StoreDep, settings: SettingsDep, id: Annotated[str, _id_path("event")], fmt: Format = None
 ) -> Response:
-    return respond(request, store, settings, fmt, lambda cat: catalog.get_event(cat, id))
+    return respond(request, store, settings, fmt, catalog.get_event, id)
 
 
 @router.get(
@@ -549,7 +560,7 @@ def list_sources(
     fmt: Format = None,
 ) -> Response:
     return respond(
-        request, store, settings, fmt, lambda cat: catalog.list_sources(cat, editorial=editorial, limit=limit, offset=offset)
+        request, store, settings, fmt, catalog.list_sources, editorial=editorial, limit=limit, offset=offset
     )
 
 
@@ -563,7 +574,28 @@ def list_sources(
 def get_source(
     request: Request, store: StoreDep, settings: SettingsDep, id: Annotated[str, _id_path("source")], fmt: Format = None
 ) -> Response:
-    return respond(request, store, settings, fmt, lambda cat: catalog.get_source(cat, id))
+    return respond(request, store, settings, fmt, catalog.get_source, id)
+
+
+@router.get(
+    "/completeness",
+    response_model=Completeness,
+    summary="Completeness of the cluster profiles",
+    description="For every cluster (rows, by name) and every field a European cluster profile holds (columns: "
+    "name, short name, kind, description, website, founding date, managing organisation, members, number of members, "
+    "city, NUTS region, innovation fields, EU industrial ecosystems, technologies, labels, funding programmes, ECCP "
+    "profile), its state: `sourced` (stated by a public source), `editorial` (stated only by the editors or marked "
+    "as their translation), `research_gap` (searched for and not found) or `missing`; with the values, the sources "
+    "behind each state, and the totals. `cluster` keeps one cluster's row.",
+    responses=_responses(Completeness, not_found="cluster"),
+)
+def get_completeness(
+    request: Request,
+    store: StoreDep,
+    settings: SettingsDep,
+    cluster: Annotated[str | None, Query(pattern=SLUG_PATTERN, max_length=200, description="Cluster id.")] = None,
+) -> Response:
+    return respond(request, store, settings, None, completeness, cluster=cluster)
 
 
 @router.get(
@@ -587,4 +619,4 @@ def search_route(
     fmt: Format = None,
 ) -> Response:
     k = kind.value if kind else None
-    return respond(request, store, settings, fmt, lambda cat: catalog.search(cat, q, kind=k, limit=limit, offset=offset))
+    return respond(request, store, settings, fmt, catalog.search, q, kind=k, limit=limit, offset=offset)

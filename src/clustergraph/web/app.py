@@ -10,13 +10,13 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.staticfiles import StaticFiles
 
-from clustergraph.loading.loader import ensure_loaded
+from clustergraph.loading.loader import ensure_loaded, gate_for
 from clustergraph.progress import Steps
 from clustergraph.settings import Settings
 from clustergraph.store import open_store
 from clustergraph.query.limits import TRUNCATED_HEADER
 from clustergraph.web import api, exports, graph_store, linked_data, metrics, pages, query_ui, service_description, sparql
-from clustergraph.web import oai, releases
+from clustergraph.web import completeness, label_table, oai, releases
 from clustergraph.web import openapi, security
 from clustergraph.web.errors import install_error_handlers
 
@@ -31,6 +31,10 @@ def create_app(settings: Settings, *, for_reading: bool = False, progress: Steps
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
+        if settings.validate_writes and not for_reading:
+            # Built now, so that shapes the gate cannot check stop the server at start-up
+            # instead of failing the first write.
+            app.state.shacl_gate = gate_for(settings)
         store = open_store(settings, for_reading=for_reading)
         with progress or nullcontext():
             ensure_loaded(store, settings, progress=progress)
@@ -82,6 +86,6 @@ def create_app(settings: Settings, *, for_reading: bool = False, progress: Steps
     app.mount("/static", StaticFiles(directory=Path(__file__).resolve().parent / "static"), name="static")
 
     # Order matters: the linked-data catch-all routes come last.
-    for module in (sparql, service_description, graph_store, query_ui, api, exports, oai, releases, pages, metrics, linked_data):
+    for module in (sparql, service_description, graph_store, query_ui, api, exports, oai, releases, completeness, label_table, pages, metrics, linked_data):
         app.include_router(module.router)
     return app

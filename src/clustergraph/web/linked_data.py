@@ -27,7 +27,7 @@ from clustergraph import formats
 from clustergraph.namespaces import CG, ONTOLOGY_IRI, PREFIXES, resource_prefixes
 from clustergraph.pages.describe import dataset_document, describe_dataset, describe_triples
 from clustergraph.pages.ontology_view import build_ontology_doc
-from clustergraph.pages.resource_view import build_view, resource_exists
+from clustergraph.pages.resource_view import resource_exists
 from clustergraph.pages.urls import Urls
 from clustergraph.settings import Settings
 from clustergraph.store.base import Store
@@ -170,9 +170,7 @@ def serve_resource(request: Request, store: Store, settings: Settings, iri: str,
         return _vary(problem(404, "Not Found", f"{iri} is not in the graph"))
     urls = Urls(settings.base_iri)
     if chosen == HTML:
-        response = pages.render_resource(
-            request, store, settings, lambda lang, page_urls: build_view(store, iri, lang=lang, urls=page_urls)
-        )
+        response = pages.render_resource(request, store, settings, iri)
         response.headers.update(_headers(urls, iri, HTML))
         return response
     fmt = formats.lookup(chosen)

@@ -16,28 +16,26 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
-from pyoxigraph import Literal
+from markupsafe import Markup
 
 from clustergraph import formats
-from clustergraph.landscape.data import read_landscape, read_ties
-from clustergraph.landscape.landscape_svg import render_landscape
-from clustergraph.landscape.lists import Pictures, picture_lists
-from clustergraph.landscape.network_svg import render_network
-from clustergraph.namespaces import sparql_prologue
+from clustergraph.landscape.lists import Pictures
+from clustergraph.pages.completeness_view import landing_summary, read_completeness
 from clustergraph.pages.describe import sparql_for
-from clustergraph.pages.labels import fetch_names, negotiate_language
+from clustergraph.pages import site_reads
+from clustergraph.pages.labels import negotiate_language
 from clustergraph.pages.numbers import format_date, format_number
 from clustergraph.pages.ontology_view import OntologyDoc, Term
-from clustergraph.pages.related import related_for
-from clustergraph.pages.resource_view import ResourceView
+from clustergraph.pages.resource_view import ResourcePage, resource_page
 from clustergraph.pages.schema_org import dataset_jsonld, resource_jsonld, script_json
-from clustergraph.pages.search import MAX_QUERY_LENGTH, search
-from clustergraph.pages.texts import KINDS, kind_name, landscape_texts, network_texts, texts
+from clustergraph.pages.search import MAX_QUERY_LENGTH
+from clustergraph.pages.texts import KINDS, kind_name, texts
 from clustergraph.pages.urls import Urls
 from clustergraph.settings import Settings
 from clustergraph.store.base import Store
 from clustergraph.web.deps import SettingsDep, StoreDep
 from clustergraph.web.service_description import public_root, public_url
+from clustergraph.web.reads import read_for
 
 router = APIRouter(tags=["pages"])
 
@@ -49,6 +47,18 @@ TEMPLATES = Environment(
 )
 TEMPLATES.filters["number"] = format_number
 TEMPLATES.filters["date"] = format_date
+
+
+def in_language(value: object, page_lang: str) -> object:
+    """A name (``pages.labels.Name``) in another language than the page's, in an element that
+    says which, so readers and screen readers know; anything else as it is."""
+    lang = getattr(value, "lang", None)
+    if lang and lang != page_lang:
+        return Markup('<span lang="{}">{}</span>').format(lang, value)
+    return value
+
+
+TEMPLATES.filters["named"] = in_language
 STATIC = Path(__file__).resolve().parent / "static"
 HTML_TYPE = "text/html; charset=utf-8"
 SVG_TYPE = "image/svg+xml"
@@ -62,17 +72,6 @@ FORMAT_NAMES = {
     "trig": "TriG",
     "nquads": "N-Quads",
 }
-
-KIND_COUNTS = sparql_prologue() + """SELECT ?prefix (COUNT(DISTINCT ?s) AS ?n) WHERE {
-  VALUES ?prefix { %s }
-  GRAPH ?g { ?s ?p ?o }
-  FILTER(STRSTARTS(STR(?s), ?prefix))
-} GROUP BY ?prefix"""
-KIND_MEMBERS = """SELECT DISTINCT ?prefix ?s WHERE {
-  GRAPH ?g { ?s ?p ?o }
-  FILTER(STRSTARTS(STR(?s), ?prefix))
-}"""
-CLUSTER_CLASSES = sparql_prologue() + "SELECT ?c WHERE { ?c rdfs:subClassOf* cg:Cluster }"
 
 
 @dataclass(frozen=True)
@@ -122,21 +121,16 @@ def alternates(urls: Urls, iri: str) -> list[dict[str, str]]:
     return found
 
 
-def cluster_classes(store: Store) -> set[str]:
-    return {row["c"].value for row in store.query(CLUSTER_CLASSES)}
-
-
 # ---------------------------------------------------------------- renderers used by linked_data
 
 
-def render_resource(request: Request, store: Store, settings: Settings, view_for) -> HTMLResponse:
-    """The page of one resource. ``view_for(lang, urls)`` builds its ``ResourceView``."""
+def render_resource(request: Request, store: Store, settings: Settings, iri: str) -> HTMLResponse:
+    """The page of the resource ``iri`` (call ``resource_exists`` first). Its data is read through
+    the query executor (``catalog.reads``): in a worker, under the query timeout, cached per
+    store version. Blocking: call it in a thread."""
     ctx = page_context(request, settings)
-    view: ResourceView = view_for(ctx.lang, ctx.urls)
-    classes = cluster_classes(store)
-    related = None
-    if view.kind == "cluster" and view.type_iris & classes:  # the matching knows clusters under the base
-        related = related_for(store, view.iri, lang=ctx.lang, urls=ctx.urls)
+    page: ResourcePage = read_for(request, resource_page, iri, catalog=False, lang=ctx.lang, urls=ctx.urls)
+    view, classes, related = page.view, page.cluster_classes, page.related
     page_url = public_url(request, settings)
     jsonld = script_json(resource_jsonld(view, cluster_types=classes, page_url=page_url))
     query = sparql_for(view.iri)
@@ -172,13 +166,8 @@ def render_ontology(request: Request, settings: Settings, doc_for, single_iri: s
 def render_listing(request: Request, store: Store, settings: Settings, kind: str) -> HTMLResponse:
     """Every resource of ``kind`` (IRIs under ``{base}{kind}/``), by name."""
     ctx = page_context(request, settings)
-    prefix = f"{settings.base_iri}{kind}/"
-    iris = [row["s"].value for row in store.query(KIND_MEMBERS, substitutions={"prefix": Literal(prefix)})]
-    names = fetch_names(store, iris, ctx.lang)
-    items = sorted(
-        ({"href": ctx.urls.page(i, described=True), "label": names.label(i)} for i in iris),
-        key=lambda item: item["label"].casefold(),
-    )
+    found = read_for(request, site_reads.listing, settings.base_iri, kind, catalog=False, lang=ctx.lang, urls=ctx.urls)
+    items = [{"href": href, "label": label} for href, label in found]
     return html(
         ctx, "page_listing.html", kind=kind, kind_label=kind_name(kind, ctx.lang), items=items,
         kinds=kind_counts(store, settings, ctx),
@@ -187,9 +176,7 @@ def render_listing(request: Request, store: Store, settings: Settings, kind: str
 
 def kind_counts(store: Store, settings: Settings, ctx: PageContext) -> list[dict]:
     """How many resources of each kind the graph holds, with links to their listings."""
-    prefixes = {f"{settings.base_iri}{kind}/": kind for kind in KINDS}
-    block = " ".join(str(Literal(p)) for p in prefixes)
-    counts = {prefixes[row["prefix"].value]: int(row["n"].value) for row in store.query(KIND_COUNTS % block)}
+    counts = read_for(ctx.request, site_reads.kind_counts, settings.base_iri, catalog=False)
     return [
         {"kind": kind, "name": kind_name(kind, ctx.lang), "count": counts.get(kind, 0), "href": ctx.urls.with_lang(f"/{kind}/")}
         for kind in KINDS
@@ -214,13 +201,9 @@ def _pictures(store: Store, ctx: PageContext) -> Pictures:
         if key in _PICTURES:
             _PICTURES.move_to_end(key)
             return _PICTURES[key]
-    landscape = read_landscape(store, lang=ctx.lang, urls=ctx.urls, no_field_label=ctx.t["no_field"])
-    ties = read_ties(store, landscape, lang=ctx.lang)
-    drawn = Pictures(
-        render_landscape(landscape, landscape_texts(ctx.lang)),
-        render_network(landscape, ties, network_texts(ctx.lang)),
-        picture_lists(landscape, ties, ctx.urls, network_texts(ctx.lang)),
-    )
+    # Drawn in a query worker (``pages.site_reads``); kept here too, as the drawing may be larger
+    # than the executor's cache keeps.
+    drawn = read_for(ctx.request, site_reads.pictures, catalog=False, lang=ctx.lang, urls=ctx.urls, no_field_label=ctx.t["no_field"])
     if store.version == key[0]:  # a write while drawing: the next request draws again
         with _PICTURES_LOCK:
             _PICTURES[key] = drawn
@@ -250,6 +233,11 @@ def home(request: Request, store: StoreDep, settings: SettingsDep) -> HTMLRespon
         lists=pictures.lists,
         kinds=kind_counts(store, settings, ctx),
         jsonld=script_json(jsonld),
+        completeness=landing_summary(
+            read_completeness(request.app.state.executor, settings, client=request.client and request.client.host).totals,
+            ctx.lang,
+            ctx.urls,
+        ),
     )
 
 
@@ -262,18 +250,24 @@ def favicon() -> FileResponse:
 @router.api_route("/landscape.svg", methods=["GET", "HEAD"], summary="The cluster landscape as SVG", response_class=Response)
 def landscape_svg(request: Request, store: StoreDep, settings: SettingsDep) -> Response:
     """Clusters grouped by innovation field, drawn from the current data (``?lang=de`` for German)."""
-    return _svg(_pictures(store, page_context(request, settings)).landscape_svg, "nrw-cluster-landscape.svg")
+    ctx = page_context(request, settings)
+    return _svg(_pictures(store, ctx).landscape_svg, "nrw-cluster-landscape.svg", ctx.lang)
 
 
 @router.api_route("/network.svg", methods=["GET", "HEAD"], summary="The cross-cluster ties as SVG", response_class=Response)
 def network_svg(request: Request, store: StoreDep, settings: SettingsDep) -> Response:
     """Clusters and their ties (shared members, technologies, managing bodies, programmes)."""
-    return _svg(_pictures(store, page_context(request, settings)).network_svg, "nrw-cluster-network.svg")
+    ctx = page_context(request, settings)
+    return _svg(_pictures(store, ctx).network_svg, "nrw-cluster-network.svg", ctx.lang)
 
 
-def _svg(body: str, filename: str) -> Response:
-    # Links inside point at this server's pages; the download name is for "save as".
+def _svg(body: str, filename: str, lang: str) -> Response:
+    # Links inside point at this server's pages; the download name is for "save as". On its
+    # own (not inside a page that says it) the picture states its language: SVG 2's ``lang``
+    # and, for SVG 1.1 readers, ``xml:lang``.
+    body = body.replace("<svg ", f'<svg lang="{lang}" xml:lang="{lang}" ', 1)
     response = Response(body, media_type=SVG_TYPE)
+    response.headers["Content-Language"] = lang
     response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
     response.headers["Vary"] = "Accept-Language"
     return response
@@ -294,7 +288,7 @@ def search_page(
     if len(text) > MAX_QUERY_LENGTH:
         message = ctx.t["search_too_long"].format(n=MAX_QUERY_LENGTH)
         return html(ctx, "page_search.html", status=400, q=text[:MAX_QUERY_LENGTH], hits=None, error=message)
-    hits = search(store, text, lang=ctx.lang, urls=ctx.urls, base_iri=settings.base_iri)
+    hits = read_for(request, site_reads.search_hits, text, catalog=False, lang=ctx.lang, urls=ctx.urls, base_iri=settings.base_iri)
     return html(ctx, "page_search.html", q=text, hits=hits, error=None)
 
 

@@ -21,6 +21,7 @@ from clustergraph.errors import ClusterGraphError
 from clustergraph.examples import PORTABLE_ON, Example, load_examples
 from clustergraph.namespaces import PREFIXES, resource_prefixes
 from clustergraph.pages.example_texts import localised_example
+from clustergraph.pages.yasgui_texts import editor_texts
 from clustergraph.query.sparql_text import request_form
 from clustergraph.settings import Settings
 from clustergraph.web.deps import SettingsDep
@@ -177,7 +178,7 @@ def ui_response(request: Request) -> HTMLResponse:
             for e in examples
         ],
     }
-    config["texts"] = {"parser": ctx.t["sparql_parser_message"]}
+    config["texts"] = editor_texts(ctx.lang, ctx.t)
     return html(ctx, "sparql_ui.html", root=root, static=f"{root}{STATIC_PATH}", config=config, examples=examples)
 
 

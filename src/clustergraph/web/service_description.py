@@ -18,10 +18,11 @@ from dataclasses import dataclass
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import DCAT, DCTERMS, RDF, RDFS
 from starlette.routing import NoMatchFound
-from rdflib.namespace import DCTERMS, RDF
 
 from clustergraph import formats
+from clustergraph.exports.dcat import describe_oai_service
 from clustergraph.exports.void import VoidNumbers, void_graph, void_numbers
 from clustergraph.namespaces import SD, VOID
 from clustergraph.settings import Settings
@@ -137,7 +138,9 @@ def service_description_graph(request: Request, settings: Settings, store: Store
     Languages, result formats and features state what this deployment really does:
     SPARQL 1.1 Update (with its input formats) only where an update endpoint is enabled,
     on its own ``sd:Service`` when it has its own URL; ``sd:BasicFederatedQuery`` only
-    with a non-empty SERVICE allow-list.
+    with a non-empty SERVICE allow-list. The OAI-PMH interface that serves the same dataset
+    to harvesters is a ``dcat:DataService`` (the node ``/catalog`` describes), linked from
+    the query service by ``rdfs:seeAlso``.
     """
     endpoint = endpoint or public_url(request, settings)
     graph = void_description_graph(request, settings, store)
@@ -152,6 +155,8 @@ def service_description_graph(request: Request, settings: Settings, store: Store
             add((service, SD.resultFormat, URIRef(W3C_FORMATS + FORMAT_IRIS[fmt.name])))
     if settings.service_allowlist:
         add((service, SD.feature, SD.BasicFederatedQuery))
+    graph.bind("dcat", DCAT)
+    add((service, RDFS.seeAlso, describe_oai_service(graph, service_url=public_root(request, settings), dataset=dataset)))
     updates = update_endpoint(request, settings)
     if updates is not None:
         # web/sparql.py takes updates by POST on the query endpoint too (as the W3C tests

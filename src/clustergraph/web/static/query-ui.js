@@ -6,12 +6,14 @@
  * replaced: prefixes and class/property autocompletion use the lists from the page (instead of
  * prefix.cc and the Linked Open Vocabularies service), the endpoint list holds this endpoint
  * only. A query in the URL fragment (#query=...&tabTitle=...) opens in a tab and runs.
- * Errors show the sentence of the problem details, not the JSON around it.
+ * Errors show the sentence of the problem details, not the JSON around it. On a German page
+ * YASGUI's own texts are replaced with the German of pages/yasgui_texts.py.
  */
 (function () {
   "use strict";
 
   var config = JSON.parse(document.getElementById("cg-config").textContent);
+  var texts = config.texts;
   var Yasgui = window.Yasgui;
   var Yasqe = Yasgui.Yasqe;
   var endpoint = new URL(config.endpoint, window.location.href).href;
@@ -46,18 +48,36 @@
       yasqe.off("change", unmark);
     });
   }
+  // The server's sentences are English; on a page in another language they are marked as such.
+  function inEnglish(node) {
+    if (texts.lang === "en") return node;
+    node.lang = "en";
+    node.classList.add("untranslated");
+    var hint = element("span", "tag", texts.untranslated);
+    hint.lang = texts.lang;
+    node.appendChild(document.createTextNode(" "));
+    node.appendChild(hint);
+    return node;
+  }
   function renderProblem(error) {
     var problem;
     try { problem = JSON.parse(error.text || ""); } catch (e) { return undefined; }
     if (!problem || typeof problem !== "object" || !problem.title) return undefined;
     var box = element("div", "cg-problem");
     var status = problem.status ? " (" + problem.status + ")" : "";
-    box.appendChild(element("p", "cg-problem-title", problem.title + status));
-    box.appendChild(element("p", "cg-problem-detail", problem.detail || ""));
+    var known = texts.problems && Object.prototype.hasOwnProperty.call(texts.problems, problem.title);
+    var heading = element("p", "cg-problem-title", texts.failed + ": ");
+    var title = element("span", "", (known ? texts.problems[problem.title] : problem.title) + status);
+    if (!known && texts.lang !== "en") title.lang = "en";
+    heading.appendChild(title);
+    box.appendChild(heading);
+    if (problem.detail) box.appendChild(inEnglish(element("p", "cg-problem-detail", problem.detail)));
     if (problem.parser) {
       var more = element("details", "cg-problem-parser");
-      more.appendChild(element("summary", "", (config.texts && config.texts.parser) || "The parser's own message"));
-      more.appendChild(element("pre", "", problem.parser));
+      more.appendChild(element("summary", "", texts.parser));
+      var dump = element("pre", "", problem.parser);
+      dump.lang = "en";
+      more.appendChild(dump);
       box.appendChild(more);
     }
     markLine(problem.line);
@@ -93,6 +113,59 @@
       );
       tab.query().catch(function () { /* YASR shows the error */ });
     });
+  }
+
+  // YASGUI has no translations of its own: on a German page its texts and the titles and
+  // labels of its controls are replaced from the page's table whenever YASGUI draws them.
+  // The query, the answer and the result cells are never touched.
+  if (texts.exact) {
+    var patterns = texts.patterns.map(function (p) { return [new RegExp(p[0]), p[1]]; });
+    var swap = function (number) {  // 1,234.5 -> 1.234,5
+      return number.replace(/[.,]/g, function (c) { return c === "." ? texts.decimal : "."; });
+    };
+    var translate = function (text) {
+      var trimmed = text.trim();
+      if (!trimmed) return null;
+      if (Object.prototype.hasOwnProperty.call(texts.exact, trimmed)) return text.replace(trimmed, texts.exact[trimmed]);
+      for (var i = 0; i < patterns.length; i++) {
+        var match = patterns[i][0].exec(trimmed);
+        if (match) {
+          var german = patterns[i][1].replace(/\$(\d)/g, function (_, n) {
+            return /^[\d.,]+$/.test(match[n]) ? swap(match[n]) : match[n];
+          });
+          return text.replace(trimmed, german);
+        }
+      }
+      return null;
+    };
+    var KEEP = ".CodeMirror-lines, td, th, pre, .cg-problem";
+    var ATTRIBUTES = ["title", "aria-label", "placeholder"];
+    var localise = function (root) {
+      var walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+      var node;
+      while ((node = walker.nextNode())) {
+        if (node.parentElement.closest(KEEP)) continue;
+        var german = translate(node.nodeValue);
+        if (german !== null && german !== node.nodeValue) node.nodeValue = german;
+      }
+      root.querySelectorAll("[title], [aria-label], [placeholder]").forEach(function (el) {
+        if (el.closest(".CodeMirror-lines")) return;
+        ATTRIBUTES.forEach(function (name) {
+          var value = el.getAttribute(name);
+          var german = value && translate(value);
+          if (german !== null && german !== value && german) el.setAttribute(name, german);
+        });
+      });
+    };
+    var area = document.getElementById("yasgui");
+    var pending = false;
+    new MutationObserver(function () {
+      if (pending) return;
+      pending = true;
+      // One pass per frame, after YASGUI has finished drawing.
+      window.requestAnimationFrame(function () { pending = false; localise(area); });
+    }).observe(area, { childList: true, subtree: true, characterData: true, attributes: true, attributeFilter: ATTRIBUTES });
+    localise(area);
   }
 
   window.clustergraphYasgui = yasgui;
