@@ -278,7 +278,7 @@ def print_targets(bench: Bench, rss_growth: float) -> None:
         if not t.whole:
             continue
         for stat, target in TARGETS_MS.items():
-            value = percentile(t.whole, int(stat[1:]))
+            value = percentile(t.whole, int(stat[1:])) * 1000  # seconds measured
             print(f"  {name:<15} {stat} {value:8.1f} ms  (target < {target:g} ms: {'met' if value < target else 'NOT met'})")
     print(f"  RSS growth      {rss_growth:+.0f} MB  (target < {TARGET_RSS_MB:g} MB after 100 updates: "
           f"{'met' if rss_growth < TARGET_RSS_MB else 'NOT met'}; counts only with --updates 100)")
