@@ -88,7 +88,9 @@ def search(cat: Catalog, q: str, *, kind: str | None = None, limit: int | None =
             continue
         rank = (_quality(needle, found.value), FIELDS.index(field.value), list(KINDS).index(hit_kind))
         candidate = {"iri": s, "kind": hit_kind, "field": field.value, "text": found.value, "lang": found.language or None}
-        if s.value not in best or (rank, found.value) < (best[s.value][0], best[s.value][1]["text"]):
+        # The same text in two languages: the language decides, not the order the store gives rows in.
+        key = (rank, found.value, found.language or "")
+        if s.value not in best or key < (best[s.value][0], best[s.value][1]["text"], best[s.value][1]["lang"] or ""):
             best[s.value] = (rank, candidate)
     names = names_of(cat, [c["iri"] for _, c in best.values()])
     ranked = sorted(

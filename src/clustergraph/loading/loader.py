@@ -229,8 +229,11 @@ def _validate_and_apply(
     return result
 
 
-def ensure_loaded(store: Store, settings: Settings, *, progress: Progress | None = None) -> LoadResult | None:
-    """Load the bundled data into an empty store; do nothing if it holds data."""
+def ensure_loaded(
+    store: Store, settings: Settings, *, progress: Progress | None = None, gate: ShaclGate | None = None
+) -> LoadResult | None:
+    """Load the bundled data into an empty store (through ``gate``, or one built for it); do
+    nothing if it holds data."""
     if store.count() > 0:
         return None
-    return load(store, settings, progress=progress)
+    return load(store, settings, progress=progress, gate=gate)

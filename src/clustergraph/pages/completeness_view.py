@@ -4,7 +4,6 @@ German. The numbers come from ``catalog.completeness``; this module only words a
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from clustergraph.catalog.completeness import (
     FIELDS,
@@ -12,13 +11,10 @@ from clustergraph.catalog.completeness import (
     ClusterCompleteness,
     Completeness,
     StateCounts,
-    completeness,
 )
-from clustergraph.catalog.reads import read_through
 from clustergraph.landscape.data import picture_name
 from clustergraph.pages.numbers import format_number
 from clustergraph.pages.urls import Urls
-from clustergraph.settings import Settings
 
 PATH = "/completeness"
 API_PATH = "/api/v1/completeness"
@@ -185,17 +181,6 @@ def _short(value: str, urls: Urls) -> str:
     if path is not None:
         return path.rstrip("/").rsplit("/", 1)[-1]
     return value if len(value) <= 60 else value[:57] + "…"
-
-
-def read_completeness(executor: Any, settings: Settings, *, cluster: str | None = None,
-                      client: str | None = None) -> Completeness:
-    """The table, read through the query executor like every read of the pages and the API
-    (a worker, the query timeout, the answer cached per store version).
-
-    Raises ``NotFound`` for an unknown cluster id and ``QueryTimeout``.
-    """
-    value = read_through(executor, settings, completeness, cluster=cluster, client=client)
-    return value if isinstance(value, Completeness) else Completeness.model_validate(value)
 
 
 def landing_summary(totals: StateCounts, lang: str, urls: Urls) -> dict[str, str]:

@@ -31,13 +31,14 @@ def create_app(settings: Settings, *, for_reading: bool = False, progress: Steps
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
+        gate = None
         if settings.validate_writes and not for_reading:
             # Built now, so that shapes the gate cannot check stop the server at start-up
-            # instead of failing the first write.
-            app.state.shacl_gate = gate_for(settings)
+            # instead of failing the first write; the first load uses it too.
+            gate = app.state.shacl_gate = gate_for(settings)
         store = open_store(settings, for_reading=for_reading)
         with progress or nullcontext():
-            ensure_loaded(store, settings, progress=progress)
+            ensure_loaded(store, settings, progress=progress, gate=gate)
         app.state.store = store
         # Query workers fork from here, before any request thread touches the store.
         app.state.executor = sparql.start_query_service(store, settings)

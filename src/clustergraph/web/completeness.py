@@ -6,10 +6,11 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from clustergraph.pages.completeness_view import API_PATH, PATH, read_completeness, table_view
+from clustergraph.catalog.completeness import Completeness, completeness
+from clustergraph.pages.completeness_view import API_PATH, PATH, table_view
 from clustergraph.web.deps import SettingsDep
 from clustergraph.web.pages import html, page_context
-from clustergraph.web.sparql import client_of
+from clustergraph.web.reads import read_model
 
 router = APIRouter(tags=["pages"])
 
@@ -18,6 +19,6 @@ router = APIRouter(tags=["pages"])
 def completeness_page(request: Request, settings: SettingsDep) -> HTMLResponse:
     """A table of clusters x profile fields: known from a source, editorial, searched and not found, or missing."""
     ctx = page_context(request, settings)
-    report = read_completeness(request.app.state.executor, settings, client=client_of(request))
+    report = read_model(request, Completeness, completeness)
     alternates = [{"name": "JSON", "media_type": "application/json", "href": API_PATH}]
     return html(ctx, "page_completeness.html", v=table_view(report, ctx.lang, ctx.urls), alternates=alternates)

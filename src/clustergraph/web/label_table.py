@@ -10,12 +10,11 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from clustergraph.catalog.label_history import LabelTable, label_table
-from clustergraph.catalog.reads import read_through
 from clustergraph.pages.label_table_view import API_PATH, PATH, table_view
 from clustergraph.web.api import Format, _responses, respond
 from clustergraph.web.deps import SettingsDep, StoreDep
 from clustergraph.web.pages import html, page_context
-from clustergraph.web.sparql import client_of
+from clustergraph.web.reads import read_model
 
 router = APIRouter()
 
@@ -25,10 +24,7 @@ router = APIRouter()
 def labels_page(request: Request, settings: SettingsDep) -> HTMLResponse:
     """Per cluster: its label awards with the pages that state them, or where and when they were searched for."""
     ctx = page_context(request, settings)
-    # The executor hands a model back as its JSON form (it crosses a process boundary).
-    table = LabelTable.model_validate(
-        read_through(request.app.state.executor, settings, label_table, client=client_of(request))
-    )
+    table = read_model(request, LabelTable, label_table)
     alternates = [{"name": "JSON", "media_type": "application/json", "href": API_PATH}]
     return html(ctx, "page_labels.html", v=table_view(table, ctx.lang, ctx.urls), alternates=alternates)
 

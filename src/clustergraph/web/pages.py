@@ -20,7 +20,8 @@ from markupsafe import Markup
 
 from clustergraph import formats
 from clustergraph.landscape.lists import Pictures
-from clustergraph.pages.completeness_view import landing_summary, read_completeness
+from clustergraph.catalog.completeness import Completeness, completeness
+from clustergraph.pages.completeness_view import landing_summary
 from clustergraph.pages.describe import sparql_for
 from clustergraph.pages import site_reads
 from clustergraph.pages.labels import negotiate_language
@@ -35,7 +36,7 @@ from clustergraph.settings import Settings
 from clustergraph.store.base import Store
 from clustergraph.web.deps import SettingsDep, StoreDep
 from clustergraph.web.service_description import public_root, public_url
-from clustergraph.web.reads import read_for
+from clustergraph.web.reads import read_for, read_model
 
 router = APIRouter(tags=["pages"])
 
@@ -234,7 +235,7 @@ def home(request: Request, store: StoreDep, settings: SettingsDep) -> HTMLRespon
         kinds=kind_counts(store, settings, ctx),
         jsonld=script_json(jsonld),
         completeness=landing_summary(
-            read_completeness(request.app.state.executor, settings, client=request.client and request.client.host).totals,
+            read_model(request, Completeness, completeness).totals,
             ctx.lang,
             ctx.urls,
         ),

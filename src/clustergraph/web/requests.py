@@ -46,3 +46,8 @@ def etag_matches(if_none_match: str | None, etag: str) -> bool:
         return True
     ours = etag.removeprefix("W/")
     return any(tag.strip().removeprefix("W/") == ours for tag in if_none_match.split(","))
+
+
+def client_of(request: Request) -> str | None:
+    """Whom a request's work is counted for (fair turns at the query workers): its address."""
+    return request.client.host if request.client else None

@@ -67,7 +67,7 @@ from clustergraph.settings import Settings
 from clustergraph.store.base import Store
 from clustergraph.web import query_ui, service_description
 from clustergraph.web.conneg import NotAcceptable, prefers_html
-from clustergraph.web.requests import read_body
+from clustergraph.web.requests import client_of, read_body
 from clustergraph.web.requests import require_update_token as authorize_write
 from clustergraph.web.graph_store import shacl_gate, write_lock
 from clustergraph.web.metrics import metrics_of
@@ -120,11 +120,6 @@ def relay_of(request: Request) -> ServiceRelay:
             max_bytes=settings.max_response_bytes,
         )
     return relay
-
-
-def client_of(request: Request) -> str | None:
-    """Whom a request's work is counted for (fair turns at the query workers): its address."""
-    return request.client.host if request.client else None
 
 
 def guard_of(request: Request) -> FederationGuard:
